@@ -1,0 +1,54 @@
+# papercat: `make serve` to browse the catalogue, `make test` to run every test.
+# Each target creates or reuses .venv and installs the pinned dependencies itself.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help install docs build serve test lint format bench clean
+
+help:
+	@echo "make serve   build the site and serve it at http://127.0.0.1:8000 (rebuilds on change)"
+	@echo "make build   build the site into site/"
+	@echo "make test    run the whole test suite (unit, golden, property, browser)"
+	@echo "make lint    ruff lint and format check"
+	@echo "make format  apply ruff formatting"
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+# The Markdown site (docs/) from content/; fails with file:line messages on bad content.
+docs: install
+	$(PY) -m generator build
+
+# The HTML site (site/): built next to the old one, then swapped in, so a failed
+# build leaves the previous site/ in place.
+build: docs
+	rm -rf .build-site
+	$(VENV)/bin/mkdocs build --strict --quiet --site-dir .build-site
+	rm -rf site && mv .build-site site
+	@echo "site/ is ready: $$(find site/papers -name index.html | wc -l) paper pages"
+
+serve: install
+	$(PY) -m generator serve
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf docs site .build-site .pytest_cache .ruff_cache

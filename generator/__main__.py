@@ -1,0 +1,5 @@
+"""``python -m generator``: see generator/cli.py."""
+
+from .cli import run
+
+run()

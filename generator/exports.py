@@ -1,0 +1,54 @@
+"""Stage 7: machine-readable exports at the site root.
+
+``papers.json`` holds every paper with every field (dates as ISO strings, keys in
+a fixed order) plus its topics' names and its related papers, so other tools can
+reuse the catalogue without parsing YAML.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .model import Catalogue, Paper
+
+SCHEMA_VERSION = 1
+
+
+def paper_record(catalogue: Catalogue, paper: Paper) -> dict[str, object]:
+    """One paper as a JSON-ready mapping; missing optional fields are null or empty."""
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "authors": list(paper.authors),
+        "year": paper.year,
+        "venue": paper.venue,
+        "arxiv": paper.arxiv,
+        "doi": paper.doi,
+        "links": dict(sorted(paper.links.items())),
+        "topics": list(paper.topics),
+        "related": [r.id for r in catalogue.related.get(paper.id, ())],
+        "versions": list(catalogue.versions.get(paper.id, ())),
+        "version_of": paper.version_of,
+        "duplicate_of": paper.duplicate_of,
+        "added": paper.added.isoformat(),
+        "url": f"papers/{paper.id}/",
+    }
+
+
+def papers_json(catalogue: Catalogue) -> str:
+    data = {
+        "schema_version": SCHEMA_VERSION,
+        "topics": [
+            {"id": t.id, "name": t.name, "description": t.description, "parent": t.parent}
+            for t in catalogue.topics
+        ],
+        "papers": [paper_record(catalogue, p) for p in catalogue.papers],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def write(catalogue: Catalogue, out: Path) -> None:
+    """Write the exports into the staging folder ``out``."""
+    (out / "papers.json").write_text(papers_json(catalogue), encoding="utf-8")

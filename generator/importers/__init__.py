@@ -1,0 +1,1 @@
+"""Importers turn outside formats into paper records; only the CLI writes files."""

@@ -1,0 +1,181 @@
+"""Stage 1: read YAML files into raw records with line numbers (plus Problems).
+
+Content comes from strangers' pull requests, so loading is defensive: only safe YAML
+tags, no anchors or aliases (they enable "billion laughs" bombs), duplicate keys are
+reported instead of silently keeping the last one, and a file over the size limit is
+refused before it is parsed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .model import Problem, Record, frozen_map
+
+MAX_FILE_BYTES = 256 * 1024  # a paper file is a few KB; anything near this is hostile
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """Path as users see it in messages: relative to ``root`` (or cwd) when possible."""
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
+    """Read a UTF-8 file (BOM and CRLF tolerated), refusing huge or undecodable files."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(shown, 1, "file", f"cannot read file: {exc.strerror}")]
+    if len(raw) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 1024
+        return None, [
+            Problem(shown, 1, "file", f"file is {len(raw):,} bytes; the limit is {limit} KB")
+        ]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [
+            Problem(shown, line, "file", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")
+        ]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def _check_nodes(node: Node, shown: str, problems: list[Problem], seen: set[int]) -> None:
+    """Reject aliases and duplicate keys anywhere in the document."""
+    if id(node) in seen:
+        problems.append(
+            Problem(shown, node.start_mark.line + 1, "file", "YAML anchors and aliases are not allowed")
+        )
+        return
+    seen.add(id(node))
+    if isinstance(node, MappingNode):
+        keys: dict[object, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if key is None:
+                problems.append(Problem(shown, line, "file", "mapping keys must be plain strings"))
+            elif key in keys:
+                problems.append(
+                    Problem(shown, line, str(key), f"duplicate key (first defined on line {keys[key]})")
+                )
+            else:
+                keys[key] = line
+            _check_nodes(value_node, shown, problems, seen)
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            _check_nodes(item, shown, problems, seen)
+
+
+def parse_yaml(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
+    """Compose (not construct) one YAML document, turning parser errors into Problems."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = exc.problem or exc.context or "invalid YAML"
+        return None, [Problem(shown, line, "file", f"invalid YAML: {what}")]
+    except yaml.YAMLError as exc:  # e.g. more than one document in the file
+        return None, [Problem(shown, 1, "file", f"invalid YAML: {exc}")]
+    if node is None:
+        return None, [Problem(shown, 1, "file", "file is empty")]
+    problems: list[Problem] = []
+    _check_nodes(node, shown, problems, set())
+    return (None if problems else node), problems
+
+
+def construct(node: Node) -> object:
+    """Build plain Python values from a checked node with PyYAML's safe constructor."""
+    return SafeConstructor().construct_object(node, deep=True)
+
+
+def load_mapping(path: Path, root: Path | None = None) -> tuple[Record | None, list[Problem]]:
+    """Load a file whose document is a mapping (a paper file)."""
+    shown = display_path(path, root)
+    text, problems = read_text(path, shown)
+    if text is None:
+        return None, problems
+    return parse_mapping(text, shown)
+
+
+def parse_mapping(text: str, shown: str) -> tuple[Record | None, list[Problem]]:
+    """Parse the text of a paper file; ``shown`` is the path used in messages."""
+    node, problems = parse_yaml(text, shown)
+    if node is None:
+        return None, problems
+    if not isinstance(node, MappingNode):
+        return None, [Problem(shown, 1, "file", "expected a mapping of field: value")]
+    try:
+        data = construct(node)
+    except ConstructorError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+        return None, [Problem(shown, line, "file", f"invalid YAML value: {exc.problem}")]
+    lines = {k.value: k.start_mark.line + 1 for k, _ in node.value}
+    return Record(shown, frozen_map(data), frozen_map(lines)), []
+
+
+def load_sequence(path: Path, root: Path | None = None) -> tuple[list[Record], list[Problem]]:
+    """Load a file whose document is a list of mappings (``topics.yml``)."""
+    shown = display_path(path, root)
+    text, problems = read_text(path, shown)
+    if text is None:
+        return [], problems
+    node, problems = parse_yaml(text, shown)
+    if node is None:
+        return [], problems
+    if not isinstance(node, SequenceNode):
+        return [], [Problem(shown, 1, "file", "expected a list of entries")]
+    records: list[Record] = []
+    for item in node.value:
+        line = item.start_mark.line + 1
+        if not isinstance(item, MappingNode):
+            problems.append(Problem(shown, line, "entry", "expected a mapping of field: value"))
+            continue
+        try:
+            data = construct(item)
+        except ConstructorError as exc:
+            problems.append(Problem(shown, line, "entry", f"invalid YAML value: {exc.problem}"))
+            continue
+        lines = {k.value: k.start_mark.line + 1 for k, _ in item.value}
+        lines.setdefault("", line)
+        records.append(Record(shown, frozen_map(data), frozen_map(lines)))
+    return records, problems
+
+
+def load_tree(content: Path) -> tuple[list[Record], list[Record], list[Problem]]:
+    """Load ``content/papers/*.yml`` and ``content/topics.yml`` (sorted, deterministic)."""
+    root = content.parent
+    problems: list[Problem] = []
+    topics_path = content / "topics.yml"
+    if topics_path.exists():
+        topic_records, found = load_sequence(topics_path, root)
+        problems += found
+    else:
+        topic_records = []
+        problems.append(Problem(display_path(topics_path, root), 1, "file", "missing topics file"))
+    papers: list[Record] = []
+    paper_dir = content / "papers"
+    stray = sorted(p for p in paper_dir.glob("*") if p.is_file() and p.suffix != ".yml")
+    for path in stray:
+        problems.append(
+            Problem(display_path(path, root), 1, "file", "paper files must end in .yml")
+        )
+    for path in sorted(paper_dir.glob("*.yml")):
+        record, found = load_mapping(path, root)
+        problems += found
+        if record is not None:
+            papers.append(record)
+    return papers, topic_records, problems

@@ -1,0 +1,142 @@
+"""Typed, frozen models shared by every pipeline stage.
+
+Papers refer to each other by id (a string), never by object, so any stage can be
+tested on its own with plain data and the catalogue has no reference cycles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, pointing at a file, a line and a field."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+def frozen_map(data: Mapping | None = None) -> Mapping:
+    """A read-only mapping, so frozen models cannot be mutated through a dict field."""
+    return MappingProxyType(dict(data or {}))
+
+
+@dataclass(frozen=True)
+class Record:
+    """A loaded YAML mapping with the line of each top-level key (1-based)."""
+
+    path: str
+    data: Mapping[str, object]
+    lines: Mapping[str, int]
+
+    def line(self, key: str) -> int:
+        """Line of ``key``; for a missing key, the line where the entry starts."""
+        return self.lines.get(key, self.lines.get("", 1))
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One catalogue entry. ``id`` is the file stem and the page URL."""
+
+    id: str
+    title: str
+    abstract: str
+    topics: tuple[str, ...]
+    added: dt.date
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    venue: str | None = None
+    arxiv: str | None = None
+    doi: str | None = None
+    links: Mapping[str, str] = field(default_factory=frozen_map)
+    related: tuple[str, ...] = ()
+    version_of: str | None = None
+    duplicate_of: str | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A node of the taxonomy in ``content/topics.yml``."""
+
+    id: str
+    name: str
+    description: str
+    parent: str | None = None
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggested topic for a paper, with a human-readable reason."""
+
+    topic: str
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Related:
+    """A link from one paper to another, with why it was made."""
+
+    id: str
+    score: float
+    reason: str
+    explicit: bool = False
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything the renderer needs, computed once before any page is written."""
+
+    papers: tuple[Paper, ...]
+    topics: tuple[Topic, ...]
+    related: Mapping[str, tuple[Related, ...]] = field(default_factory=frozen_map)
+    versions: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
+    pages: Mapping[str, str] = field(default_factory=frozen_map)
+
+    def paper(self, paper_id: str) -> Paper:
+        return self._paper_index()[paper_id]
+
+    def topic(self, topic_id: str) -> Topic:
+        return self._topic_index()[topic_id]
+
+    def papers_in(self, topic_id: str) -> tuple[Paper, ...]:
+        return tuple(p for p in self.papers if topic_id in p.topics)
+
+    def _paper_index(self) -> dict[str, Paper]:
+        # Cached on the instance: dataclass(frozen) forbids attribute assignment, so
+        # go through object.__setattr__ once.
+        index = self.__dict__.get("_papers_by_id")
+        if index is None:
+            index = {p.id: p for p in self.papers}
+            object.__setattr__(self, "_papers_by_id", index)
+        return index
+
+    def _topic_index(self) -> dict[str, Topic]:
+        index = self.__dict__.get("_topics_by_id")
+        if index is None:
+            index = {t.id: t for t in self.topics}
+            object.__setattr__(self, "_topics_by_id", index)
+        return index
+
+
+class ContentError(Exception):
+    """Raised by the build when content problems stop it; carries the problems."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems

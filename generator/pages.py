@@ -1,0 +1,51 @@
+"""Hand-written pages: ``content/pages/*.md`` plus the repository's CONTRIBUTING.md.
+
+Pages are Markdown written by maintainers, but they still arrive through pull
+requests, so active HTML (scripts, frames, event handlers, javascript: links) is
+refused rather than published.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .fields import check_id
+from .load import display_path, read_text
+from .model import Problem
+
+_ACTIVE = re.compile(
+    r"<\s*(script|iframe|object|embed|form)\b|\bon[a-z]+\s*=|javascript:|vbscript:",
+    re.IGNORECASE,
+)
+# Page names that generated sections already use.
+RESERVED = frozenset({"index", "papers", "topics", "search", "feeds"})
+
+
+def load_pages(content: Path) -> tuple[dict[str, str], list[Problem]]:
+    """Page name -> Markdown text. ``home`` is the home page's introduction."""
+    pages: dict[str, str] = {}
+    problems: list[Problem] = []
+    sources = sorted((content / "pages").glob("*.md"))
+    contributing = content.parent / "CONTRIBUTING.md"
+    if contributing.is_file() and not (content / "pages" / "contributing.md").exists():
+        sources.append(contributing)
+    for path in sources:
+        shown = display_path(path, content.parent)
+        name = path.stem.lower()
+        message = check_id(name) if path.parent.name == "pages" else None
+        if message or name in RESERVED:
+            problems.append(Problem(shown, 1, "page", message or f"'{name}' is reserved for a generated page"))
+            continue
+        text, found = read_text(path, shown)
+        problems += found
+        if text is None:
+            continue
+        for number, line in enumerate(text.split("\n"), 1):
+            match = _ACTIVE.search(line)
+            if match:
+                problems.append(
+                    Problem(shown, number, "page", f"active HTML is not allowed: {match.group(0)!r}")
+                )
+        pages[name] = text
+    return pages, problems

@@ -1,0 +1,133 @@
+"""Stage 6: Jinja2 templates -> Markdown pages in the staging folder.
+
+Content is untrusted, so it only ever reaches the output as template *variables*
+in an autoescaping environment: ``{{ }}`` or ``{% %}`` inside a title is text, never
+template code. User text is written as escaped HTML inside raw HTML blocks, which
+Python-Markdown passes through untouched, so ``*``, ``_``, ``<EOS>`` and ``|`` show
+exactly as written. Front-matter values are HTML-escaped too, because Material prints
+``page.meta.title`` and ``description`` without escaping.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import search
+from .model import Catalogue, Paper
+from .topics import children, counts
+
+RECENT = 12
+LINK_LABELS = {
+    "arxiv": "arXiv", "pdf": "PDF", "code": "Code", "project": "Project", "doi": "DOI",
+    "video": "Video", "slides": "Slides", "data": "Data", "blog": "Blog", "demo": "Demo",
+}  # fmt: skip
+
+
+def front_matter_value(value: object) -> Markup:
+    """A YAML-safe (JSON) scalar or list, with strings HTML-escaped for Material."""
+
+    def esc(v: object) -> object:
+        if isinstance(v, str):
+            return html.escape(v, quote=True)
+        if isinstance(v, list | tuple):
+            return [esc(x) for x in v]
+        if isinstance(v, dict):
+            return {k: esc(x) for k, x in v.items()}
+        return v
+
+    return Markup(json.dumps(esc(value), ensure_ascii=False))
+
+
+def first_sentence(text: str, limit: int = 200) -> str:
+    """The abstract's first sentence, for descriptions and snippets."""
+    flat = " ".join(text.split())
+    match = re.search(r"(?<=[a-z0-9)\]%])[.!?](?=\s+[A-Z])", flat)
+    sentence = flat[: match.end()] if match else flat
+    if len(sentence) > limit:
+        sentence = sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return sentence
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
+
+
+def paper_links(paper: Paper) -> list[tuple[str, str]]:
+    """(label, url) buttons: arXiv and DOI from their ids, then the links mapping."""
+    out = []
+    if paper.arxiv:
+        out.append(("arXiv", f"https://arxiv.org/abs/{paper.arxiv}"))
+    for kind in ("pdf", "code", "project", "data", "video", "slides", "blog", "demo"):
+        if kind in paper.links:
+            out.append((LINK_LABELS[kind], paper.links[kind]))
+    if not paper.links.get("pdf") and paper.arxiv:
+        out.append(("PDF", f"https://arxiv.org/pdf/{paper.arxiv}"))
+    if paper.doi:
+        out.append(("DOI", f"https://doi.org/{paper.doi}"))
+    return out
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("generator", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["fm"] = front_matter_value
+    env.filters["first_sentence"] = first_sentence
+    env.filters["paragraphs"] = paragraphs
+    return env
+
+
+def _recent(catalogue: Catalogue) -> list[Paper]:
+    return sorted(catalogue.papers, key=lambda p: (-p.added.toordinal(), p.id))[:RECENT]
+
+
+def render_site(catalogue: Catalogue, out: Path) -> None:
+    """Write every page of the site as Markdown into ``out``."""
+    env = environment()
+    topic_counts = counts(catalogue.topics, catalogue.papers)
+    subtopics = children(catalogue.topics)
+    common = {
+        "catalogue": catalogue,
+        "topic_counts": topic_counts,
+        "subtopics": subtopics,
+        "topic_name": lambda tid: catalogue.topic(tid).name,
+        "paper": catalogue.paper,
+    }
+
+    def write(rel: str, template: str, **context: object) -> None:
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = env.get_template(template).render(**common, **context)
+        target.write_text(text, encoding="utf-8")
+
+    write("index.md", "home.md.j2", base="", recent=_recent(catalogue),
+          intro=catalogue.pages.get("home", ""))  # fmt: skip
+    write("topics/index.md", "topics.md.j2", base="../", meta=search.listing_meta())
+    for topic in catalogue.topics:
+        papers = sorted(catalogue.papers_in(topic.id), key=lambda p: (p.title.lower(), p.id))
+        write(f"topics/{topic.id}.md", "topic.md.j2", base="../../", topic=topic, papers=papers)
+    for paper in catalogue.papers:
+        write(
+            f"papers/{paper.id}.md",
+            "paper.md.j2",
+            base="../../",
+            p=paper,
+            meta=search.paper_meta(catalogue, paper),
+            links=paper_links(paper),
+            related=catalogue.related.get(paper.id, ()),
+            versions=catalogue.versions.get(paper.id, ()),
+        )
+    for name, text in sorted(catalogue.pages.items()):
+        if name != "home":
+            (out / f"{name}.md").write_text(text, encoding="utf-8")

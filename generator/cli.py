@@ -58,7 +58,7 @@ def check(content: Path, strict: bool, paths: tuple[Path, ...]) -> None:
     loaded, so references and duplicates are checked against it).
     """
     records, topic_records, problems = load_tree(content)
-    papers, _, found = validate(records, topic_records)
+    _papers, _, found = validate(records, topic_records)
     problems += found
     if paths:
         wanted = {p.resolve() for p in paths}
@@ -108,8 +108,8 @@ def suggest(paper_ids: tuple[str, ...], content: Path, title: str | None, abstra
     """Suggest topics, with reasons, for papers (by id) or for a title and abstract."""
     from .topics import Suggester
 
-    records, topic_records, problems = load_tree(content)
-    papers, topics, found = validate(records, topic_records)
+    records, topic_records, _problems = load_tree(content)
+    papers, topics, _found = validate(records, topic_records)
     suggester = Suggester(topics, papers)
     items = [(None, title, abstract)] if title else []
     by_id = {p.id: p for p in papers}

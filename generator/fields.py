@@ -6,6 +6,7 @@ after ``path:line: field:`` and are covered by table-driven tests.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import re
@@ -66,7 +67,7 @@ def check_id(value: str) -> str | None:
 
 def text(value: object, *, limit: int, multiline: bool) -> Checked:
     """A non-empty string without control or invisible characters."""
-    if isinstance(value, bool) or isinstance(value, int | float):
+    if isinstance(value, (bool, int | float)):
         value = str(value)  # `title: 1984` is a fine title; keep it as written
     if not isinstance(value, str):
         return None, f"expected text, got {type(value).__name__}"
@@ -108,10 +109,8 @@ def added(value: object) -> Checked:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, str):
-        try:
+        with contextlib.suppress(ValueError):
             value = dt.date.fromisoformat(value)
-        except ValueError:
-            pass
     if not isinstance(value, dt.date):
         return None, f"expected a date like 2026-11-28, got {describe(value)}"
     return value, None
@@ -122,7 +121,10 @@ def arxiv(value: object) -> Checked:
         # YAML reads 2401.09670 as a number and drops the trailing zero
         return None, f'write the arXiv id in quotes, e.g. arxiv: "{value}"'
     if not isinstance(value, str) or not ARXIV_RE.match(value.strip()):
-        return None, f"expected an arXiv id like 2401.09670 or hep-th/9901001, got {describe(value)}"
+        return (
+            None,
+            f"expected an arXiv id like 2401.09670 or hep-th/9901001, got {describe(value)}",
+        )
     return value.strip(), None
 
 
@@ -194,13 +196,17 @@ def links(value: object) -> tuple[dict[str, str] | None, list[tuple[str, str]]]:
     if value is None:
         return {}, []
     if not isinstance(value, dict):
-        return None, [("links", f"expected a mapping like code: https://..., got {describe(value)}")]
+        return None, [
+            ("links", f"expected a mapping like code: https://..., got {describe(value)}")
+        ]
     clean: dict[str, str] = {}
     problems: list[tuple[str, str]] = []
     for kind, target in value.items():
         if kind not in LINK_KINDS:
             hint = did_you_mean(str(kind), LINK_KINDS)
-            problems.append(("links", f"unknown link kind '{kind}'{hint}; use one of {', '.join(LINK_KINDS)}"))
+            problems.append(
+                ("links", f"unknown link kind '{kind}'{hint}; use one of {', '.join(LINK_KINDS)}")
+            )
             continue
         checked, message = url(target)
         if message:

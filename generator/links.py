@@ -31,6 +31,20 @@ def _documents(papers: Sequence[Paper], topics: dict[str, Topic]) -> list[str]:
     return [f"{p.title} {p.title} {p.abstract} {topic_words(p)}" for p in papers]
 
 
+def _tfidf(documents: list[str]):
+    """Tf-idf rows and their terms; terms in over half the papers say little."""
+    # In a tiny catalogue every term is in half the papers, so only prune when large.
+    max_df = 0.5 if len(documents) >= 20 else 1.0
+    vectorizer = TfidfVectorizer(
+        stop_words="english", sublinear_tf=True, min_df=1, max_df=max_df, ngram_range=(1, 2)
+    )
+    try:
+        matrix = vectorizer.fit_transform(documents).tocsr()
+    except ValueError:  # no terms at all (only stop words): topics alone decide
+        return csr_matrix((len(documents), 1)), np.array([""])
+    return matrix, vectorizer.get_feature_names_out()
+
+
 def _key_terms(row_a, row_b, terms: np.ndarray, n: int = 3) -> list[str]:
     """The terms that contribute most to the similarity of two tf-idf rows."""
     product = row_a.multiply(row_b).tocoo()
@@ -64,11 +78,7 @@ def related_papers(
                 explicit[target].setdefault(p.id, "lists this paper as related")
     if len(papers) < 2:
         return {p.id: () for p in papers}
-    vectorizer = TfidfVectorizer(
-        stop_words="english", sublinear_tf=True, min_df=1, max_df=0.5, ngram_range=(1, 2)
-    )
-    matrix = vectorizer.fit_transform(_documents(papers, topic_map)).tocsr()
-    terms = vectorizer.get_feature_names_out()
+    matrix, terms = _tfidf(_documents(papers, topic_map))
     topic_ids = sorted({t for p in papers for t in p.topics})
     column = {t: k for k, t in enumerate(topic_ids)}
     rows = [i for i, p in enumerate(papers) for _ in p.topics]

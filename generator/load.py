@@ -56,7 +56,9 @@ def _check_nodes(node: Node, shown: str, problems: list[Problem], seen: set[int]
     """Reject aliases and duplicate keys anywhere in the document."""
     if id(node) in seen:
         problems.append(
-            Problem(shown, node.start_mark.line + 1, "file", "YAML anchors and aliases are not allowed")
+            Problem(
+                shown, node.start_mark.line + 1, "file", "YAML anchors and aliases are not allowed"
+            )
         )
         return
     seen.add(id(node))
@@ -69,7 +71,9 @@ def _check_nodes(node: Node, shown: str, problems: list[Problem], seen: set[int]
                 problems.append(Problem(shown, line, "file", "mapping keys must be plain strings"))
             elif key in keys:
                 problems.append(
-                    Problem(shown, line, str(key), f"duplicate key (first defined on line {keys[key]})")
+                    Problem(
+                        shown, line, str(key), f"duplicate key (first defined on line {keys[key]})"
+                    )
                 )
             else:
                 keys[key] = line

@@ -35,7 +35,9 @@ def load_pages(content: Path) -> tuple[dict[str, str], list[Problem]]:
         name = path.stem.lower()
         message = check_id(name) if path.parent.name == "pages" else None
         if message or name in RESERVED:
-            problems.append(Problem(shown, 1, "page", message or f"'{name}' is reserved for a generated page"))
+            problems.append(
+                Problem(shown, 1, "page", message or f"'{name}' is reserved for a generated page")
+            )
             continue
         text, found = read_text(path, shown)
         problems += found
@@ -45,7 +47,9 @@ def load_pages(content: Path) -> tuple[dict[str, str], list[Problem]]:
             match = _ACTIVE.search(line)
             if match:
                 problems.append(
-                    Problem(shown, number, "page", f"active HTML is not allowed: {match.group(0)!r}")
+                    Problem(
+                        shown, number, "page", f"active HTML is not allowed: {match.group(0)!r}"
+                    )
                 )
         pages[name] = text
     return pages, problems

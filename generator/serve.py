@@ -44,7 +44,9 @@ class _Rebuild(FileSystemEventHandler):
             print_problems(exc.problems)
             print("Build failed; still serving the previous site.", file=sys.stderr)
             return False
-        print(f"Rebuilt in {result.seconds:.2f} s ({result.written} files changed)", file=sys.stderr)
+        print(
+            f"Rebuilt in {result.seconds:.2f} s ({result.written} files changed)", file=sys.stderr
+        )
         return True
 
 

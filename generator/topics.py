@@ -34,17 +34,34 @@ def _pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){body}{tail}", re.IGNORECASE)
 
 
+def _claim(pattern: re.Pattern[str], text: str, taken: list[tuple[int, int]], most: int) -> int:
+    """Count matches of ``pattern`` not overlapping spans already counted (synonyms
+    such as 'mixture-of-experts' and 'mixture of experts' match the same words)."""
+    hits = 0
+    for match in pattern.finditer(text):
+        if hits == most:
+            break
+        start, end = match.span()
+        if any(start < b and a < end for a, b in taken):
+            continue
+        taken.append((start, end))
+        hits += 1
+    return hits
+
+
 def rule_scores(topic: Topic, title: str, abstract: str) -> tuple[float, str]:
     """Score of one topic's keyword rules on a paper, and the reason in words."""
     score = 0.0
     in_title: list[str] = []
     in_abstract: list[str] = []
+    title_spans: list[tuple[int, int]] = []
+    abstract_spans: list[tuple[int, int]] = []
     for phrase in topic.keywords:
         pattern = _pattern(phrase)
-        if pattern.search(title):
+        if _claim(pattern, title, title_spans, 1):
             score += TITLE_WEIGHT
             in_title.append(phrase.rstrip("*"))
-        hits = min(len(pattern.findall(abstract)), MAX_HITS)
+        hits = _claim(pattern, abstract, abstract_spans, MAX_HITS)
         if hits:
             score += hits
             in_abstract.append(phrase.rstrip("*") + (f" ×{hits}" if hits > 1 else ""))
@@ -64,10 +81,14 @@ class Suggester:
         self.papers = tuple(papers)
         self._vectorizer: TfidfVectorizer | None = None
         if len(self.papers) >= 2:
-            self._vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1)
-            self._matrix = self._vectorizer.fit_transform(
-                f"{p.title} {p.title} {p.abstract}" for p in self.papers
-            )
+            vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1)
+            try:
+                self._matrix = vectorizer.fit_transform(
+                    f"{p.title} {p.title} {p.abstract}" for p in self.papers
+                )
+                self._vectorizer = vectorizer
+            except ValueError:  # nothing but stop words: no similarity signal
+                self._vectorizer = None
 
     def _neighbours(self, title: str, abstract: str, exclude: str | None):
         if self._vectorizer is None:

@@ -29,14 +29,18 @@ def _unknown_keys(record: Record, allowed: tuple[str, ...], problems: list[Probl
     for key in record.data:
         if key not in allowed:
             hint = fields.did_you_mean(str(key), allowed)
-            problems.append(Problem(record.path, record.line(key), str(key), f"unknown field{hint}"))
+            problems.append(
+                Problem(record.path, record.line(key), str(key), f"unknown field{hint}")
+            )
 
 
 def _required(record: Record, keys: tuple[str, ...], problems: list[Problem]) -> bool:
     ok = True
     for key in keys:
         if record.data.get(key) in (None, "", []):
-            problems.append(Problem(record.path, record.line(key), key, "required field is missing"))
+            problems.append(
+                Problem(record.path, record.line(key), key, "required field is missing")
+            )
             ok = False
     return ok
 
@@ -60,14 +64,18 @@ def validate_topics(records: list[Record]) -> tuple[tuple[Topic, ...], list[Prob
             continue
         values = {}
         for key in ("name", "description"):
-            values[key], message = fields.short_text(rec.data[key]) if key == "name" else (
-                fields.abstract(rec.data[key])
+            values[key], message = (
+                fields.short_text(rec.data[key])
+                if key == "name"
+                else (fields.abstract(rec.data[key]))
             )
             if message:
                 problems.append(Problem(rec.path, rec.line(key), key, message))
         keywords = rec.data.get("keywords") or []
         if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
-            problems.append(Problem(rec.path, rec.line("keywords"), "keywords", "expected a list of phrases"))
+            problems.append(
+                Problem(rec.path, rec.line("keywords"), "keywords", "expected a list of phrases")
+            )
             keywords = []
         parent = rec.data.get("parent")
         if parent is not None:
@@ -79,12 +87,16 @@ def validate_topics(records: list[Record]) -> tuple[tuple[Topic, ...], list[Prob
     for tid, (rec, parent) in parents.items():
         if parent not in topics:
             hint = fields.did_you_mean(parent, topics)
-            problems.append(Problem(rec.path, rec.line("parent"), "parent", f"unknown topic '{parent}'{hint}"))
+            problems.append(
+                Problem(rec.path, rec.line("parent"), "parent", f"unknown topic '{parent}'{hint}")
+            )
             continue
         seen, node = {tid}, parent
         while node is not None:
             if node in seen:
-                problems.append(Problem(rec.path, rec.line("parent"), "parent", f"cycle through '{node}'"))
+                problems.append(
+                    Problem(rec.path, rec.line("parent"), "parent", f"cycle through '{node}'")
+                )
                 break
             seen.add(node)
             node = topics[node].parent if node in topics else None
@@ -159,15 +171,21 @@ def _references(papers: list[Paper], records: dict[str, Record], topics, problem
         for tid in paper.topics:
             if tid not in topics:
                 hint = fields.did_you_mean(tid, topics)
-                problems.append(Problem(rec.path, rec.line("topics"), "topics", f"unknown topic '{tid}'{hint}"))
+                problems.append(
+                    Problem(rec.path, rec.line("topics"), "topics", f"unknown topic '{tid}'{hint}")
+                )
         for key in ("related", "version_of", "duplicate_of"):
             targets = getattr(paper, key)
             for target in (targets,) if isinstance(targets, str) else targets or ():
                 if target == paper.id:
-                    problems.append(Problem(rec.path, rec.line(key), key, "a paper cannot refer to itself"))
+                    problems.append(
+                        Problem(rec.path, rec.line(key), key, "a paper cannot refer to itself")
+                    )
                 elif target not in ids:
                     hint = fields.did_you_mean(target, ids)
-                    problems.append(Problem(rec.path, rec.line(key), key, f"unknown paper '{target}'{hint}"))
+                    problems.append(
+                        Problem(rec.path, rec.line(key), key, f"unknown paper '{target}'{hint}")
+                    )
 
 
 def _linked(a: Paper, b: Paper) -> bool:
@@ -185,7 +203,9 @@ def _duplicates(papers: list[Paper], records: dict[str, Record], problems: list[
                 continue
             other = first.setdefault((key, val.split("v")[0] if key == "arxiv" else val), paper)
             if other is not paper and not _linked(paper, other):
-                problems.append(Problem(rec.path, rec.line(key), key, f"same {key} as {other.source}"))
+                problems.append(
+                    Problem(rec.path, rec.line(key), key, f"same {key} as {other.source}")
+                )
     titles = [normalise_title(p.title) for p in papers]
     if len(papers) < 2:
         return
@@ -201,7 +221,14 @@ def _duplicates(papers: list[Paper], records: dict[str, Record], problems: list[
             continue
         rec = records[b.id]
         if titles[i] == titles[j]:
-            problems.append(Problem(rec.path, rec.line("title"), "title", f"same title as {a.source}; add `duplicate_of:` or `version_of:` if intended"))
+            problems.append(
+                Problem(
+                    rec.path,
+                    rec.line("title"),
+                    "title",
+                    f"same title as {a.source}; add `duplicate_of:` or `version_of:` if intended",
+                )
+            )
         else:
             score = int(matrix[i, j]) / 100
             problems.append(Problem(rec.path, rec.line("title"), "title",

@@ -51,7 +51,9 @@ def run_import_seed(dump: Path, content: Path, added: dt.date | None) -> tuple[i
     try:
         entries = seed.read_dump(dump)
     except seed.SeedError as exc:
-        raise ContentError([Problem(display_path(dump), exc.line, "dump", str(exc).split(": ", 1)[1])]) from exc
+        raise ContentError(
+            [Problem(display_path(dump), exc.line, "dump", str(exc).split(": ", 1)[1])]
+        ) from exc
     existing, problems = _existing(content)
     topic_records, found = load_sequence(content / "topics.yml", content.parent)
     topics, topic_problems = validate_topics(topic_records)

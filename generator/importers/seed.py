@@ -106,9 +106,7 @@ def parse_dump(text: str) -> list[SeedEntry]:
     return entries
 
 
-def plan(
-    entries: list[SeedEntry], existing: dict[str, dict], suggest, added
-) -> dict[str, dict]:
+def plan(entries: list[SeedEntry], existing: dict[str, dict], suggest, added) -> dict[str, dict]:
     """Map each entry to an id and a record, keeping curated fields of existing files.
 
     Re-running on the same dump gives the same ids and files: an entry whose

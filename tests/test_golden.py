@@ -1,0 +1,54 @@
+"""Golden-file tests: the tiny fixture catalogue must render exactly as recorded.
+
+Regenerate after an intended change with:
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+and review the diff of tests/golden/ like any other change.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("name", ["tiny"])
+def test_rendered_docs_match_golden(tmp_path, name):
+    out = tmp_path / "docs"
+    build(FIXTURES / name, out)
+    expected_dir = GOLDEN / name
+    if UPDATE:
+        shutil.rmtree(expected_dir, ignore_errors=True)
+        shutil.copytree(out, expected_dir)
+    actual, expected = _tree(out), _tree(expected_dir)
+    assert sorted(actual) == sorted(expected), "set of generated files changed"
+    for rel, data in expected.items():
+        assert actual[rel].decode() == data.decode(), f"{rel} differs from tests/golden/{name}/"
+
+
+def test_golden_paper_page_shows_text_verbatim():
+    """The recorded page itself escapes what must be inert (guards a careless update)."""
+    page = (GOLDEN / "tiny" / "papers" / "thinking-tags.md").read_text()
+    assert "&lt;think&gt; and &lt;/think&gt; tags" in page
+    assert "100% of {% raw %} stays text" in page
+    assert "{{ braces }}" in page
+    assert "<think>" not in page.split("---", 2)[2]
+    adamoe = (GOLDEN / "tiny" / "papers" / "adamoe.md").read_text()
+    assert "&#34;&lt;EOS&gt;&#34; vs." in adamoe
+    assert "experts_and_underscores *stars* | pipes" in adamoe

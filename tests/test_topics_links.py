@@ -1,0 +1,129 @@
+"""Topic suggestions and related papers: reasons, no self links, determinism."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.links import MAX_RELATED, MIN_RELATED, related_papers, versions
+from generator.load import load_tree
+from generator.model import Paper, Topic
+from generator.topics import Suggester, children, counts, rule_scores
+from generator.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+TOPICS = (
+    Topic("moe", "Mixture of experts", "d", keywords=("mixture-of-experts", "mixture of experts", "moe")),
+    Topic("serving", "LLM serving", "d", keywords=("llm serving", "serving system*", "prefill")),
+    Topic("rl", "Reinforcement learning", "d", parent="serving", keywords=("reinforcement learning", "rl")),
+)  # fmt: skip
+
+
+def paper(pid: str, title: str, abstract: str, topics=("moe",), related=(), version_of=None):
+    return Paper(pid, title, abstract, tuple(topics), dt.date(2026, 1, 1),
+                 related=tuple(related), version_of=version_of)  # fmt: skip
+
+
+def test_rule_scores_explain_matches():
+    score, reason = rule_scores(TOPICS[0], "AdaMoE: routing for Mixture-of-Experts", "MoE and MoE")
+    assert score == 3 + 2
+    assert reason == "title mentions 'mixture-of-experts'; abstract mentions 'moe ×2'"
+
+
+def test_rule_needs_whole_words():
+    assert rule_scores(TOPICS[2], "Control", "We study curling and girls.")[0] == 0
+    assert rule_scores(TOPICS[2], "Offline RL", "")[0] == 3
+
+
+def test_suggester_uses_rules_then_similar_papers():
+    tagged = [
+        paper("a", "Serving systems", "prefill decoding GPU scheduling latency", ["serving"]),
+        paper("b", "Batching requests", "prefill decoding GPU scheduling throughput", ["serving"]),
+        paper("c", "Experts", "mixture of experts gating", ["moe"]),
+    ]
+    suggester = Suggester(TOPICS, tagged)
+    found = suggester.suggest("A new scheduler", "decoding GPU scheduling latency throughput")
+    assert found[0].topic == "serving"
+    assert "similar papers have it (" in found[0].reason
+    assert {"a", "b"} <= set(found[0].reason.split("(")[1].rstrip(")").split(", "))
+    rules_only = Suggester(TOPICS).suggest("Mixture of experts for LLM serving", "")
+    assert [s.topic for s in rules_only] == ["moe", "serving"]
+
+
+def test_children_and_counts():
+    assert children(TOPICS) == {"serving": ("rl",)}
+    papers = [paper("a", "t", "x", ["moe", "rl"]), paper("b", "t", "x", ["moe"])]
+    assert counts(TOPICS, papers) == {"moe": 2, "serving": 0, "rl": 1}
+
+
+@pytest.fixture(scope="module")
+def seed():
+    records, topic_records, _ = load_tree(ROOT / "content")
+    papers, topics, problems = validate(records, topic_records)
+    assert not [p for p in problems if p.severity == "error"]
+    return papers, topics
+
+
+def test_seed_related_papers(seed):
+    papers, topics = seed
+    first = related_papers(papers, topics)
+    assert first == related_papers(papers, topics)  # deterministic
+    for pid, rel in first.items():
+        ids = [r.id for r in rel]
+        assert pid not in ids
+        assert len(ids) == len(set(ids))
+        assert MIN_RELATED <= len(ids) <= MAX_RELATED
+        assert all(r.reason for r in rel)
+
+
+def test_seed_papers_that_belong_together_share_a_topic(seed):
+    papers, _ = seed
+    by_id = {p.id: p for p in papers}
+    moe = ["adamoe", "moe-lens", "speculative-moe", "capacity-aware-inference", "comet",
+           "parameters-flops-scaling-laws-optimal", "sparse-upcycling"]  # fmt: skip
+    serving = ["distserve", "nanoflow", "servegen", "burstgpt", "scalellm", "fastswitch",
+               "learned-best-effort-llm-serving", "cap-principle-llm-serving-survey"]  # fmt: skip
+    assert all("mixture-of-experts" in by_id[i].topics for i in moe)
+    assert all("llm-serving" in by_id[i].topics for i in serving)
+    assert all(1 <= len(p.topics) <= 5 for p in papers)
+
+
+def test_explicit_related_and_backlinks_come_first():
+    papers = [
+        paper("a", "Alpha serving", "prefill decoding", ["serving"], related=["c"]),
+        paper("b", "Beta serving", "prefill decoding batching", ["serving"]),
+        paper("c", "Gamma experts", "mixture of experts", ["moe"]),
+        paper("d", "Delta experts", "mixture of experts gating", ["moe"]),
+    ]
+    rel = related_papers(papers, TOPICS)
+    assert rel["a"][0].id == "c" and rel["a"][0].explicit
+    assert rel["c"][0].id == "a" and rel["c"][0].reason == "lists this paper as related"
+
+
+def test_versions_are_grouped_both_ways():
+    papers = [paper("a", "t", "x"), paper("b", "t", "x", version_of="a"),
+              paper("c", "t", "x", version_of="b"), paper("d", "t", "x")]  # fmt: skip
+    assert versions(papers) == {"a": ("b", "c"), "b": ("a", "c"), "c": ("a", "b")}
+
+
+words = st.sampled_from(
+    ["expert", "serving", "prefill", "gating", "token", "model", "latency", "batch", "graph"]
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(words, min_size=1, max_size=8), min_size=2, max_size=12))
+def test_related_never_links_to_self_and_is_deterministic(abstracts):
+    papers = [
+        paper(f"p{i}", " ".join(a[:3]), " ".join(a), ["moe"]) for i, a in enumerate(abstracts)
+    ]
+    rel = related_papers(papers, TOPICS)
+    assert rel == related_papers(papers, TOPICS)
+    for pid, items in rel.items():
+        assert pid not in [r.id for r in items]
+        assert len(items) <= MAX_RELATED
+        assert len(items) >= min(MIN_RELATED, len(papers) - 1)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import exports, links, render
-from .load import load_tree
+from .load import display_path, load_tree
 from .model import Catalogue, ContentError, Problem, frozen_map
 from .pages import load_pages
 from .validate import validate
@@ -68,7 +68,7 @@ def build(
     timer = _Timer(verbose)
     with timer.stage("load"):
         paper_records, topic_records, problems = load_tree(content)
-        pages, page_problems = load_pages(content)
+        pages, page_sources, page_problems = load_pages(content)
         problems += page_problems
     with timer.stage("validate"):
         papers, topics, found = validate(paper_records, topic_records)
@@ -85,6 +85,8 @@ def build(
         related=frozen_map(related),
         versions=frozen_map(versions),
         pages=frozen_map(pages),
+        page_sources=frozen_map(page_sources),
+        topics_source=display_path(content / "topics.yml", content.parent),
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=out.parent) as tmp:

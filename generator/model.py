@@ -107,6 +107,8 @@ class Catalogue:
     related: Mapping[str, tuple[Related, ...]] = field(default_factory=frozen_map)
     versions: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
     pages: Mapping[str, str] = field(default_factory=frozen_map)
+    page_sources: Mapping[str, str] = field(default_factory=frozen_map)
+    topics_source: str = "content/topics.yml"
 
     def paper(self, paper_id: str) -> Paper:
         return self._paper_index()[paper_id]

@@ -22,9 +22,13 @@ _ACTIVE = re.compile(
 RESERVED = frozenset({"index", "papers", "topics", "search", "feeds"})
 
 
-def load_pages(content: Path) -> tuple[dict[str, str], list[Problem]]:
-    """Page name -> Markdown text. ``home`` is the home page's introduction."""
+def load_pages(content: Path) -> tuple[dict[str, str], dict[str, str], list[Problem]]:
+    """Page name -> Markdown text, and page name -> source path (for "Edit this page").
+
+    ``home`` is the home page's introduction.
+    """
     pages: dict[str, str] = {}
+    sources: dict[str, str] = {}
     problems: list[Problem] = []
     sources = sorted((content / "pages").glob("*.md"))
     contributing = content.parent / "CONTRIBUTING.md"
@@ -52,4 +56,5 @@ def load_pages(content: Path) -> tuple[dict[str, str], list[Problem]]:
                     )
                 )
         pages[name] = text
-    return pages, problems
+        sources[name] = shown
+    return pages, sources, problems

@@ -112,7 +112,8 @@ def render_site(catalogue: Catalogue, out: Path) -> None:
         target.write_text(text, encoding="utf-8")
 
     write("index.md", "home.md.j2", base="", recent=_recent(catalogue),
-          intro=catalogue.pages.get("home", ""))  # fmt: skip
+          intro=catalogue.pages.get("home", ""),
+          source=catalogue.page_sources.get("home", catalogue.topics_source))  # fmt: skip
     write("topics/index.md", "topics.md.j2", base="../", meta=search.listing_meta())
     for topic in catalogue.topics:
         papers = sorted(catalogue.papers_in(topic.id), key=lambda p: (p.title.lower(), p.id))
@@ -130,4 +131,15 @@ def render_site(catalogue: Catalogue, out: Path) -> None:
         )
     for name, text in sorted(catalogue.pages.items()):
         if name != "home":
-            (out / f"{name}.md").write_text(text, encoding="utf-8")
+            source = catalogue.page_sources.get(name)
+            (out / f"{name}.md").write_text(with_source(text, source), encoding="utf-8")
+
+
+def with_source(text: str, source: str | None) -> str:
+    """Add ``source:`` to a hand-written page's front matter (for "Edit this page")."""
+    if not source:
+        return text
+    line = f"source: {front_matter_value(source)}\n"
+    if text.startswith("---\n"):
+        return "---\n" + line + text[4:]
+    return f"---\n{line}---\n\n{text}"

@@ -30,11 +30,11 @@ def load_pages(content: Path) -> tuple[dict[str, str], dict[str, str], list[Prob
     pages: dict[str, str] = {}
     sources: dict[str, str] = {}
     problems: list[Problem] = []
-    sources = sorted((content / "pages").glob("*.md"))
+    files = sorted((content / "pages").glob("*.md"))
     contributing = content.parent / "CONTRIBUTING.md"
     if contributing.is_file() and not (content / "pages" / "contributing.md").exists():
-        sources.append(contributing)
-    for path in sources:
+        files.append(contributing)
+    for path in files:
         shown = display_path(path, content.parent)
         name = path.stem.lower()
         message = check_id(name) if path.parent.name == "pages" else None

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import build as build_mod
-from .load import load_tree
+from .load import display_path, load_tree
 from .model import ContentError, Problem
 from .report import print_problems
 from .validate import validate
@@ -50,20 +50,33 @@ def build(content: Path, out: Path, strict: bool, verbose: bool) -> None:
 @click.option("--content", type=CONTENT, default=Path("content"), show_default=True,
               help="Folder with papers/ and topics.yml.")  # fmt: skip
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def check(content: Path, strict: bool, paths: tuple[Path, ...]) -> None:
     """Validate content and report every problem as file:line: field: message.
 
     With PATHS, only problems in those files are shown (the whole catalogue is still
-    loaded, so references and duplicates are checked against it).
+    loaded, so references and duplicates are checked against it). Nothing is written.
     """
+    if not content.is_dir():
+        raise click.UsageError(f"content folder '{content}' does not exist")
+    papers_dir = (content / "papers").resolve()
+    for path in paths:
+        if path.resolve().parent != papers_dir:
+            raise click.UsageError(f"'{path}' is not a paper file in {content / 'papers'}/")
     records, topic_records, problems = load_tree(content)
     _papers, _, found = validate(records, topic_records)
     problems += found
     if paths:
-        wanted = {p.resolve() for p in paths}
         root = content.parent
-        problems = [p for p in problems if (root / p.path).resolve() in wanted]
+        wanted = {p.resolve() for p in paths}
+        shown = {display_path(p, root) for p in paths}
+        # A duplicate is reported on one file of the pair and names the other one:
+        # keep it when either is asked for.
+        problems = [
+            p for p in problems
+            if (root / p.path).resolve() in wanted
+            or any(s in p.message.split() for s in shown)
+        ]  # fmt: skip
     failed = print_problems(problems, strict=strict, papers=len(records))
     if failed:
         sys.exit(1)
@@ -139,6 +152,120 @@ def stats(content: Path) -> None:
     click.echo(f"papers: {len(papers)}  topics: {len(topics)}  problems: {errors}")
     for tid, n in sorted(counts(topics, papers).items(), key=lambda kv: (-kv[1], kv[0])):
         click.echo(f"  {n:5}  {tid}")
+
+
+@main.command()
+@click.option("--content", type=CONTENT, default=Path("content"), show_default=True,
+              help="Folder with papers/ and topics.yml.")  # fmt: skip
+@click.option("--check", "check_only", is_flag=True,
+              help="Change nothing; list files that are not canonical and exit 1.")  # fmt: skip
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def fmt(content: Path, check_only: bool, paths: tuple[Path, ...]) -> None:
+    """Rewrite paper files in canonical form (key order, quoting, abstract wrapping)."""
+    from .fmt import format_files, paper_files
+
+    result = format_files(paper_files(content, paths), check=check_only, root=content.parent)
+    for shown in result.changed:
+        click.echo(f"{'would reformat' if check_only else 'reformatted'} {shown}", err=True)
+    print_problems(result.problems)
+    unchanged = result.files - len(result.changed) - len({p.path for p in result.problems})
+    verb = "would be reformatted" if check_only else "reformatted"
+    click.echo(f"{len(result.changed)} {verb}, {unchanged} already canonical", err=True)
+    if result.problems or (check_only and result.changed):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--content", type=CONTENT, default=Path("content"), show_default=True,
+              help="Folder with papers/ and topics.yml.")  # fmt: skip
+@click.option("--title", help="The paper's title.")
+@click.option("--abstract", help="The paper's abstract (plain text).")
+@click.option("--bibtex", type=click.File("r", encoding="utf-8"),
+              help="A file with one BibTeX entry, or - to read it from standard input.")  # fmt: skip
+@click.option("--arxiv", "arxiv_id", metavar="ID",
+              help="arXiv id, e.g. 2401.09670 (filled in without network access).")  # fmt: skip
+@click.option("--fetch", is_flag=True,
+              help="Also fetch title, abstract and authors of --arxiv from arXiv (needs network).")  # fmt: skip
+@click.option("--id", "paper_id", help="Use this id instead of one made from the title.")
+def new(content: Path, title, abstract, bibtex, arxiv_id, fetch: bool, paper_id) -> None:
+    """Scaffold content/papers/<id>.yml with a free id, today's date and suggested topics."""
+    from . import scaffold
+
+    try:
+        draft, new_id = scaffold.plan(
+            content, title=title, abstract=abstract, bibtex=bibtex.read() if bibtex else None,
+            arxiv=arxiv_id, fetch=fetch, paper_id=paper_id,
+        )  # fmt: skip
+    except scaffold.ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from exc
+    for note in draft.notes:
+        click.echo(f"note: {note}", err=True)
+    text = scaffold.render(draft)
+    problems = scaffold.check_draft(content, new_id, text)
+    blocking = scaffold.blocking(problems)
+    if blocking:
+        print_problems(blocking)
+        click.echo("Nothing written.", err=True)
+        sys.exit(1)
+    path = content / "papers" / f"{new_id}.yml"
+    try:
+        scaffold.write_new(path, text)
+    except FileExistsError:
+        click.echo(f"{path} appeared meanwhile; nothing written.", err=True)
+        sys.exit(1)
+    click.echo(f"Wrote {path}", err=True)
+    if draft.suggestions:
+        click.echo("Suggested topics (edit `topics:` if they are wrong):", err=True)
+        for s in draft.suggestions:
+            click.echo(f"  {s.topic:28} {s.reason}", err=True)
+    if "arxiv" in draft.data:
+        click.echo(f"arXiv page: https://arxiv.org/abs/{draft.data['arxiv']}", err=True)
+    if print_problems(problems):
+        click.echo(
+            f"Fill in the missing fields, then run: python -m generator check {path}", err=True
+        )
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--content", type=CONTENT, default=Path("content"), show_default=True,
+              help="Folder to write schema/paper.schema.json into.")  # fmt: skip
+@click.option("--check", "check_only", is_flag=True,
+              help="Change nothing; exit 1 if the published schema is out of date.")  # fmt: skip
+def schema(content: Path, check_only: bool) -> None:
+    """Write the JSON Schema of a paper file (used by editors) to content/schema/."""
+    from .schema import SCHEMA_PATH, schema_text
+    from .yamlio import write_atomic
+
+    path = content / SCHEMA_PATH
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    if check_only:
+        if current != schema_text():
+            click.echo(f"{path} is out of date: run python -m generator schema", err=True)
+            sys.exit(1)
+        return
+    write_atomic(path, schema_text())
+    click.echo(f"{'Wrote' if current != schema_text() else 'Unchanged:'} {path}", err=True)
+
+
+@main.command()
+@click.option("--content", type=CONTENT, default=Path("content"), show_default=True,
+              help="Folder with papers/ and topics.yml, inside the git work tree.")  # fmt: skip
+@click.option("--base", required=True, help="Git revision to compare with, e.g. HEAD^1 or main.")
+def changes(content: Path, base: str) -> None:
+    """Print, as Markdown, the papers added, changed or removed since --base (CI job summary)."""
+    import subprocess
+
+    from .changes import collect, markdown
+
+    try:
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True,
+                             text=True, check=True).stdout.strip()  # fmt: skip
+        found = collect(base, content, Path(top))
+    except (OSError, subprocess.CalledProcessError) as exc:
+        detail = getattr(exc, "stderr", "") or str(exc)
+        raise click.UsageError(f"git failed: {detail.strip()}") from exc
+    click.echo(markdown(found), nl=False)
 
 
 def run() -> None:

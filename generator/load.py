@@ -91,6 +91,10 @@ def parse_yaml(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or exc.context or "invalid YAML"
+        start = exc.context_mark
+        if exc.problem and exc.context and start and start.line + 1 != line:
+            # e.g. an unclosed [ or quote: say where the construct began
+            what += f" ({exc.context} started on line {start.line + 1})"
         return None, [Problem(shown, line, "file", f"invalid YAML: {what}")]
     except yaml.YAMLError as exc:  # e.g. more than one document in the file
         return None, [Problem(shown, 1, "file", f"invalid YAML: {exc}")]

@@ -129,8 +129,8 @@ def _paper(rec: Record, problems: list[Problem]) -> Paper | None:
         "duplicate_of": fields.short_text,
     }
     for key, check in checks.items():
-        if data.get(key) is None:
-            continue
+        if data.get(key) in (None, "", []):
+            continue  # absent; a required field was reported as missing above
         value[key], message = check(data[key])
         if message:
             problems.append(Problem(rec.path, rec.line(key), key, message))
@@ -188,21 +188,45 @@ def _references(papers: list[Paper], records: dict[str, Record], topics, problem
                     )
 
 
-def _linked(a: Paper, b: Paper) -> bool:
-    """True when the files already say the two papers are versions or duplicates."""
-    return b.id in (a.version_of, a.duplicate_of) or a.id in (b.version_of, b.duplicate_of)
+def _work(paper: Paper, by_id: dict[str, Paper]) -> str:
+    """Id at the end of the paper's version_of / duplicate_of chain (its work)."""
+    seen = {paper.id}
+    while (nxt := paper.version_of or paper.duplicate_of) in by_id and nxt not in seen:
+        seen.add(nxt)
+        paper = by_id[nxt]
+    return paper.id
+
+
+def _linked(a: Paper, b: Paper, by_id: dict[str, Paper] | None = None) -> bool:
+    """True when the files already say the two papers are versions or duplicates,
+    directly or through a common paper (two versions of one work)."""
+    if b.id in (a.version_of, a.duplicate_of) or a.id in (b.version_of, b.duplicate_of):
+        return True
+    return by_id is not None and _work(a, by_id) == _work(b, by_id)
+
+
+def _newer(paper: Paper) -> tuple:
+    """Order in which papers entered the catalogue: a duplicate is reported on the newer."""
+    return (paper.added, paper.id)
 
 
 def _duplicates(papers: list[Paper], records: dict[str, Record], problems: list[Problem]) -> None:
-    """Same arXiv id, DOI or normalised title is an error; a close title is a warning."""
+    """Same arXiv id, DOI or normalised title is an error; a close title is a warning.
+
+    The problem goes on the file that entered the catalogue last (a pull request's
+    new paper), and names the other file.
+    """
+    by_id = {p.id: p for p in papers}
     first: dict[tuple[str, str], Paper] = {}
-    for paper in papers:
+    for paper in sorted(papers, key=_newer):
         rec = records[paper.id]
         for key, val in (("arxiv", paper.arxiv), ("doi", paper.doi and paper.doi.lower())):
             if not val:
                 continue
-            other = first.setdefault((key, val.split("v")[0] if key == "arxiv" else val), paper)
-            if other is not paper and not _linked(paper, other):
+            other = first.setdefault(
+                (key, re.sub(r"v\d+$", "", val) if key == "arxiv" else val), paper
+            )
+            if other is not paper and not _linked(paper, other, by_id):
                 problems.append(
                     Problem(rec.path, rec.line(key), key, f"same {key} as {other.source}")
                 )
@@ -216,8 +240,8 @@ def _duplicates(papers: list[Paper], records: dict[str, Record], problems: list[
     for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
         if j <= i:
             continue
-        a, b = papers[i], papers[j]  # papers are sorted by id, so a < b
-        if _linked(a, b):
+        a, b = sorted((papers[i], papers[j]), key=_newer)
+        if _linked(a, b, by_id):
             continue
         rec = records[b.id]
         if titles[i] == titles[j]:

@@ -79,7 +79,8 @@ def dump_paper(data: Mapping[str, object]) -> str:
 
 def write_atomic(path: Path, text: str) -> bool:
     """Write ``text`` to ``path`` via a temp file and rename; return True if it changed."""
-    if path.exists() and path.read_text(encoding="utf-8") == text:
+    # Compare bytes: a file that differs only by CRLF line ends or a BOM is rewritten.
+    if path.exists() and path.read_bytes() == text.encode("utf-8"):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -44,7 +44,8 @@ def problems_for(content: Path, name: str, text: str | bytes) -> list[str]:
 
 CASES = [
     ("malformed YAML", "title: [unclosed\nabstract: x\n",
-     "content/papers/x.yml:2: file: invalid YAML: expected ',' or ']', but got ':'"),
+     "content/papers/x.yml:2: file: invalid YAML: expected ',' or ']', but got ':' "
+     "(while parsing a flow sequence started on line 1)"),
     ("missing title", GOOD.replace("title: A good paper\n", ""),
      "content/papers/x.yml:1: title: required field is missing"),
     ("unknown topic", GOOD.replace("[reasoning]", "[reasonin]"),
@@ -105,7 +106,8 @@ def test_all_problems_reported_together_and_build_keeps_old_docs(content, tmp_pa
         build(content, out)
     assert [str(p) for p in err.value.problems] == [
         "content/papers/a.yml:5: year: expected a 4-digit year, got 'twenty'",
-        "content/papers/b.yml:2: file: invalid YAML: expected ',' or ']', but got '<stream end>'",
+        "content/papers/b.yml:2: file: invalid YAML: expected ',' or ']', but got '<stream end>' "
+        "(while parsing a flow sequence started on line 1)",
         "content/papers/c.yml:3: topics: unknown topic 'nope'",
     ]
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}

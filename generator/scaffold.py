@@ -1,0 +1,216 @@
+"""``new``: scaffold ``content/papers/<id>.yml`` from a title, a BibTeX entry or an arXiv id.
+
+The new file gets a free id, today's ``added`` date and suggested topics (each shown
+with its reason), and is checked against the whole catalogue before and after it is
+written. A file that already exists is never overwritten, and input that is wrong
+rather than incomplete (a bad DOI in the BibTeX, a paper already in the catalogue)
+writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser import middlewares
+
+from . import fields
+from .load import display_path, load_tree, parse_mapping
+from .model import Problem, Suggestion
+from .slug import slugify, unique_id
+from .topics import Suggester
+from .validate import validate
+from .yamlio import dump_paper, today
+
+SUGGESTED_TOPICS = 3
+ARXIV_API = "https://export.arxiv.org/api/query?id_list="
+ATOM = "{http://www.w3.org/2005/Atom}"
+FETCH_TIMEOUT = 10.0
+MISSING = "required field is missing"
+
+
+class ScaffoldError(ValueError):
+    """Input that cannot make a paper file (a usage error, exit status 2)."""
+
+
+@dataclass
+class Draft:
+    """What ``new`` plans to write, and what it learnt on the way."""
+
+    data: dict[str, object]
+    suggestions: list[Suggestion] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def from_bibtex(text: str) -> dict[str, object]:
+    """Fields of the single entry in a BibTeX text (LaTeX decoded, authors split)."""
+    library = bibtexparser.parse_string(
+        text,
+        append_middleware=[
+            middlewares.LatexDecodingMiddleware(),
+            middlewares.SeparateCoAuthors(),
+            middlewares.SplitNameParts(),
+            middlewares.MergeNameParts(style="first"),
+        ],
+    )
+    if library.failed_blocks:
+        raise ScaffoldError(f"cannot parse the BibTeX: {library.failed_blocks[0].error}")
+    if len(library.entries) != 1:
+        raise ScaffoldError(f"expected one BibTeX entry, found {len(library.entries)}")
+    entry = {k.lower(): v.value for k, v in library.entries[0].fields_dict.items()}
+    data: dict[str, object] = {}
+    for key in ("title", "abstract"):
+        if entry.get(key):
+            data[key] = " ".join(str(entry[key]).split()) if key == "title" else str(entry[key])
+    if entry.get("author"):
+        authors = entry["author"]
+        data["authors"] = [
+            " ".join(a.split()) for a in (authors if isinstance(authors, list) else [authors])
+        ]
+    if str(entry.get("year", "")).isdigit():
+        data["year"] = int(entry["year"])
+    venue = entry.get("booktitle") or entry.get("journal")
+    if venue:
+        data["venue"] = " ".join(str(venue).split())
+    if entry.get("doi"):
+        data["doi"] = str(entry["doi"]).strip()
+    prefix = str(entry.get("archiveprefix", entry.get("eprinttype", ""))).lower()
+    if entry.get("eprint") and prefix in ("arxiv", ""):
+        data["arxiv"] = str(entry["eprint"]).strip()
+    url = str(entry.get("url", "")).strip()
+    if url and "arxiv.org/" not in url and "doi.org/" not in url:
+        data["links"] = {"pdf" if url.lower().endswith(".pdf") else "project": url}
+    return data
+
+
+def fetch_arxiv(arxiv_id: str, timeout: float = FETCH_TIMEOUT) -> dict[str, object]:
+    """Title, abstract and authors from the arXiv API; raises OSError when offline."""
+    url = ARXIV_API + urllib.parse.quote(arxiv_id, safe="/.")
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        payload = response.read(1_000_000)
+    return parse_arxiv_atom(payload)
+
+
+def parse_arxiv_atom(payload: bytes) -> dict[str, object]:
+    """The first entry of an arXiv API Atom feed as paper fields."""
+    try:
+        root = ET.fromstring(payload)
+    except ET.ParseError as exc:
+        raise OSError(f"unreadable answer from arXiv ({exc})") from exc
+    entry = root.find(f"{ATOM}entry")
+    title = entry.findtext(f"{ATOM}title") if entry is not None else None
+    if entry is None or not title or title.strip() == "Error":
+        raise OSError("arXiv has no paper with this id")
+    data: dict[str, object] = {"title": " ".join(title.split())}
+    summary = entry.findtext(f"{ATOM}summary") or ""
+    if summary.strip():
+        data["abstract"] = " ".join(summary.split())
+    names = [n.text.strip() for n in entry.iter(f"{ATOM}name") if n.text and n.text.strip()]
+    if names:
+        data["authors"] = names
+    published = entry.findtext(f"{ATOM}published") or ""
+    if re.match(r"^\d{4}-", published):
+        data["year"] = int(published[:4])
+    return data
+
+
+def plan(
+    content: Path,
+    *,
+    title: str | None = None,
+    abstract: str | None = None,
+    bibtex: str | None = None,
+    arxiv: str | None = None,
+    fetch: bool = False,
+    paper_id: str | None = None,
+) -> tuple[Draft, str]:
+    """Decide the file's data and id; raises ScaffoldError for unusable input."""
+    data: dict[str, object] = from_bibtex(bibtex) if bibtex is not None else {}
+    notes: list[str] = []
+    if arxiv is not None:
+        clean, message = fields.arxiv(arxiv)
+        if message:
+            raise ScaffoldError(f"--arxiv: {message}")
+        data["arxiv"] = clean
+    if fetch and data.get("arxiv"):
+        try:
+            for key, value in fetch_arxiv(str(data["arxiv"])).items():
+                data.setdefault(key, value)
+        except (OSError, ValueError) as exc:  # URLError and timeouts are OSErrors
+            notes.append(f"could not fetch arXiv metadata ({exc}); fill in the fields by hand")
+    if title:
+        data["title"] = " ".join(title.split())
+    if abstract:
+        data["abstract"] = abstract.strip()
+    if not any(data.get(k) for k in ("title", "arxiv")):
+        raise ScaffoldError("give --title, --bibtex or --arxiv")
+    taken = {p.stem for p in (content / "papers").glob("*.yml")} | fields.RESERVED_IDS
+    if paper_id:
+        message = fields.check_id(paper_id)
+        if message:
+            raise ScaffoldError(f"--id: {message}")
+        if paper_id in taken:
+            raise ScaffoldError(
+                f"content/papers/{paper_id}.yml already exists; choose another --id"
+            )
+        new_id = paper_id
+    elif data.get("title"):
+        new_id = unique_id(slugify(str(data["title"]))[: fields.MAX_ID].strip("-"), taken)
+    else:
+        new_id = unique_id("arxiv-" + re.sub(r"[^a-z0-9]+", "-", str(data["arxiv"]).lower()), taken)
+        notes.append("no title yet: rename the file to a short id once you know the title")
+    draft = Draft(data, notes=notes)
+    data["added"] = today()
+    if data.get("title"):
+        records, topic_records, _ = load_tree(content)
+        papers, topics, _ = validate(records, topic_records)
+        suggester = Suggester(topics, papers)
+        draft.suggestions = suggester.suggest(str(data["title"]), str(data.get("abstract", "")),
+                                              limit=SUGGESTED_TOPICS)  # fmt: skip
+        data["topics"] = [s.topic for s in draft.suggestions]
+    return draft, new_id
+
+
+def check_draft(content: Path, new_id: str, text: str) -> list[Problem]:
+    """Problems of the new file as if it were in the catalogue (only its own)."""
+    root = content.parent
+    shown = display_path(content / "papers" / f"{new_id}.yml", root)
+    record, problems = parse_mapping(text, shown)
+    records, topic_records, _ = load_tree(content)
+    if record is not None:
+        records = [r for r in records if r.path != shown] + [record]
+    _, _, found = validate(records, topic_records)
+    return sorted(problems + [p for p in found if p.path == shown])
+
+
+def blocking(problems: list[Problem]) -> list[Problem]:
+    """Errors that mean the input is wrong, not merely incomplete: nothing is written."""
+    return [p for p in problems if p.severity == "error" and p.message != MISSING]
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write ``text`` to a new file atomically; FileExistsError if ``path`` exists.
+
+    The text goes to a temporary file first and is then hard-linked into place: the
+    link fails if the name is taken, even by a file created a moment ago.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.link(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def render(draft: Draft) -> str:
+    """The new file's canonical text."""
+    return dump_paper(draft.data)

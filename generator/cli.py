@@ -220,7 +220,7 @@ def new(content: Path, title, abstract, bibtex, arxiv_id, fetch: bool, paper_id)
             click.echo(f"  {s.topic:28} {s.reason}", err=True)
     if "arxiv" in draft.data:
         click.echo(f"arXiv page: https://arxiv.org/abs/{draft.data['arxiv']}", err=True)
-    if print_problems(problems):
+    if print_problems(problems, papers=1):
         click.echo(
             f"Fill in the missing fields, then run: python -m generator check {path}", err=True
         )

@@ -15,6 +15,7 @@ import tempfile
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,10 +24,10 @@ from bibtexparser import middlewares
 
 from . import fields
 from .load import display_path, load_tree, parse_mapping
-from .model import Problem, Suggestion
+from .model import Paper, Problem, Record, Suggestion
 from .slug import slugify, unique_id
 from .topics import Suggester
-from .validate import validate
+from .validate import normalise_title, validate
 from .yamlio import dump_paper, today
 
 SUGGESTED_TOPICS = 3
@@ -178,16 +179,45 @@ def plan(
     return draft, new_id
 
 
+def already_there(record: Record, papers: Iterable[Paper]) -> list[Problem]:
+    """The draft's arXiv id, DOI or title already in the catalogue.
+
+    ``check`` compares only papers that are otherwise valid; a scaffold still missing
+    its abstract must be caught too, before it is written.
+    """
+    data = record.data
+    keys = {
+        "arxiv": re.sub(r"v\d+$", "", str(data.get("arxiv") or "")),
+        "doi": str(data.get("doi") or "").lower(),
+        "title": normalise_title(str(data.get("title") or "")),
+    }
+    problems = []
+    for paper in papers:
+        theirs = {
+            "arxiv": re.sub(r"v\d+$", "", paper.arxiv or ""),
+            "doi": (paper.doi or "").lower(),
+            "title": normalise_title(paper.title),
+        }
+        for key, value in keys.items():
+            if value and value == theirs[key]:
+                problems.append(
+                    Problem(record.path, record.line(key), key, f"same {key} as {paper.source}")
+                )
+    return problems
+
+
 def check_draft(content: Path, new_id: str, text: str) -> list[Problem]:
     """Problems of the new file as if it were in the catalogue (only its own)."""
     root = content.parent
     shown = display_path(content / "papers" / f"{new_id}.yml", root)
     record, problems = parse_mapping(text, shown)
     records, topic_records, _ = load_tree(content)
+    papers, _, _ = validate(records, topic_records)
     if record is not None:
         records = [r for r in records if r.path != shown] + [record]
+        problems += already_there(record, papers)
     _, _, found = validate(records, topic_records)
-    return sorted(problems + [p for p in found if p.path == shown])
+    return sorted(set(problems + [p for p in found if p.path == shown]))
 
 
 def blocking(problems: list[Problem]) -> list[Problem]:

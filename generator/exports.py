@@ -2,7 +2,11 @@
 
 ``papers.json`` holds every paper with every field (dates as ISO strings, keys in
 a fixed order) plus its topics' names and its related papers, so other tools can
-reuse the catalogue without parsing YAML.
+reuse the catalogue without parsing YAML. Its JSON Schema is
+``content/schema/papers-json.schema.json``, published beside it as
+``papers.schema.json``; bump ``SCHEMA_VERSION`` on any incompatible change.
+``papers.bib`` has one BibTeX entry per paper (key = paper id), and ``feed.xml``
+plus ``topics/<id>/feed.xml`` are Atom feeds of the newest additions.
 """
 
 from __future__ import annotations
@@ -10,7 +14,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import cite, feeds
 from .model import Catalogue, Paper
+from .siteinfo import paper_url
+
+SCHEMA = Path(__file__).resolve().parent.parent / "content" / "schema" / "papers-json.schema.json"
 
 SCHEMA_VERSION = 1
 
@@ -49,6 +57,22 @@ def papers_json(catalogue: Catalogue) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
+def topic_names(catalogue: Catalogue, paper: Paper) -> list[str]:
+    return [catalogue.topic(t).name for t in paper.topics]
+
+
+def papers_bib(catalogue: Catalogue) -> str:
+    """Every paper as one BibTeX entry, keyed by id, in id order."""
+    entries = [
+        (cite.bib_key(p), cite.bib_entry(p, paper_url(p.id), topic_names(catalogue, p)))
+        for p in catalogue.papers
+    ]
+    return cite.bibtex(entries)
+
+
 def write(catalogue: Catalogue, out: Path) -> None:
     """Write the exports into the staging folder ``out``."""
     (out / "papers.json").write_text(papers_json(catalogue), encoding="utf-8")
+    (out / "papers.schema.json").write_bytes(SCHEMA.read_bytes())
+    (out / "papers.bib").write_text(papers_bib(catalogue), encoding="utf-8")
+    feeds.write_feeds(catalogue, out)

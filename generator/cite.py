@@ -1,0 +1,171 @@
+"""Citations of a paper: BibTeX (pybtex), RIS (rispy) and CSL-JSON.
+
+User text is plain Unicode; BibTeX needs LaTeX, so every value goes through
+pylatexenc's encoder (``%``, ``&``, ``_``, ``{``, ``<`` ... become macros) and
+pybtex writes the entries, refusing unbalanced braces. Keys are paper ids, so they
+are stable and unique. RIS values are single lines (RIS has no continuation lines).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import rispy
+from pybtex.database import BibliographyData, Entry, Person
+from pybtex.database.output.bibtex import Writer
+from pylatexenc.latexencode import (
+    RULE_DICT,
+    UnicodeToLatexConversionRule,
+    UnicodeToLatexEncoder,
+)
+
+from .model import Paper
+
+# pylatexenc logs a warning per character it keeps as is (emoji): that is expected.
+logging.getLogger("pylatexenc.latexencode").setLevel(logging.ERROR)
+# BibTeX counts every brace, escaped or not, so literal braces must be macros.
+_BRACES = UnicodeToLatexConversionRule(
+    RULE_DICT, {ord("{"): r"\textbraceleft", ord("}"): r"\textbraceright"}
+)
+_LATEX = UnicodeToLatexEncoder(
+    conversion_rules=[_BRACES, "defaults"],
+    non_ascii_only=False,
+    unknown_char_policy="keep",
+    replacement_latex_protection="braces-all",
+)
+# A word with a capital letter after its first character (LLM, AdaMoE, GPT-4):
+# braced in titles so bibliography styles do not lowercase it.
+_KEEP_CASE = re.compile(r"^\W*\w.*[A-Z]")
+
+
+def flat(text: str) -> str:
+    """Whitespace (newlines included) collapsed to single spaces."""
+    return " ".join(text.split())
+
+
+def latex(text: str) -> str:
+    """Plain text as LaTeX: special characters escaped, whitespace collapsed."""
+    return _LATEX.unicode_to_latex(flat(text))
+
+
+def latex_title(title: str) -> str:
+    """A title in LaTeX, with mixed-case words and acronyms protected by braces."""
+    words = []
+    for word in flat(title).split(" "):
+        encoded = latex(word)
+        words.append(f"{{{encoded}}}" if _KEEP_CASE.match(word) else encoded)
+    return " ".join(words)
+
+
+def bib_key(paper: Paper) -> str:
+    """The citation key: the paper id, which is unique and never changes."""
+    return paper.id
+
+
+def bib_entry(paper: Paper, url: str, topic_names: list[str]) -> Entry:
+    """A pybtex entry: @inproceedings with a venue, else @misc (arXiv as eprint)."""
+    fields: dict[str, str] = {"title": latex_title(paper.title)}
+    kind = "misc"
+    if paper.venue:
+        kind = "inproceedings"
+        fields["booktitle"] = latex(paper.venue)
+    if paper.year:
+        fields["year"] = str(paper.year)
+    if paper.doi:
+        fields["doi"] = latex(paper.doi)
+    if paper.arxiv:
+        fields.update(eprint=paper.arxiv, archiveprefix="arXiv")
+    fields["url"] = latex(url)
+    if topic_names:
+        fields["keywords"] = latex(", ".join(topic_names))
+    fields["abstract"] = latex(paper.abstract)
+    persons = {"author": [Person(latex(a)) for a in paper.authors]} if paper.authors else None
+    return Entry(kind, fields=fields, persons=persons)
+
+
+class _BibWriter(Writer):
+    def _encode(self, text: str) -> str:
+        return text  # values are LaTeX already (see latex()); pybtex would escape % twice
+
+
+def bibtex(entries: list[tuple[str, Entry]]) -> str:
+    """Entries (key, entry) as one BibTeX string, in the given order."""
+    return _BibWriter().to_string(BibliographyData(entries=entries))
+
+
+def paper_bibtex(paper: Paper, url: str, topic_names: list[str]) -> str:
+    return bibtex([(bib_key(paper), bib_entry(paper, url, topic_names))])
+
+
+class _RisWriter(rispy.RisWriter):
+    def set_header(self, count: int) -> str:
+        return ""  # rispy numbers references ("1."); reference managers do not need it
+
+
+def _ris_record(paper: Paper, url: str, topic_names: list[str]) -> dict[str, object]:
+    record: dict[str, object] = {
+        "type_of_reference": "CONF" if paper.venue else "GEN",
+        "id": paper.id,
+        "title": flat(paper.title),
+    }
+    if paper.authors:
+        record["authors"] = [flat(a) for a in paper.authors]
+    if paper.year:
+        record["year"] = str(paper.year)
+    if paper.venue:
+        record["secondary_title"] = flat(paper.venue)
+    if paper.doi:
+        record["doi"] = paper.doi
+    urls = [url]
+    if paper.arxiv:
+        urls.append(f"https://arxiv.org/abs/{paper.arxiv}")
+    record["urls"] = urls
+    if topic_names:
+        record["keywords"] = topic_names
+    record["abstract"] = flat(paper.abstract)
+    return record
+
+
+def paper_ris(paper: Paper, url: str, topic_names: list[str]) -> str:
+    """One RIS reference (TY ... ER), every value on one line."""
+    text = rispy.dumps([_ris_record(paper, url, topic_names)], implementation=_RisWriter)
+    return text.lstrip("\n")
+
+
+def _csl_name(name: str) -> dict[str, str]:
+    person = Person(name)
+    family = " ".join(person.prelast_names + person.last_names)
+    given = " ".join(person.first_names + person.middle_names)
+    if not family:
+        return {"literal": name}
+    return {"family": family, "given": given} if given else {"family": family}
+
+
+def paper_csl(paper: Paper, url: str, topic_names: list[str]) -> dict[str, object]:
+    """One CSL-JSON item (the format of citeproc, Zotero and pandoc)."""
+    item: dict[str, object] = {
+        "id": paper.id,
+        "type": "paper-conference" if paper.venue else "article",
+        "title": flat(paper.title),
+    }
+    if paper.authors:
+        item["author"] = [_csl_name(a) for a in paper.authors]
+    if paper.year:
+        item["issued"] = {"date-parts": [[paper.year]]}
+    if paper.venue:
+        item["container-title"] = paper.venue
+    if paper.doi:
+        item["DOI"] = paper.doi
+    if paper.arxiv:
+        item["number"] = f"arXiv:{paper.arxiv}"
+    item["URL"] = url
+    if topic_names:
+        item["keyword"] = ", ".join(topic_names)
+    item["abstract"] = flat(paper.abstract)
+    return item
+
+
+def csl_json(items: list[dict[str, object]]) -> str:
+    return json.dumps(items, ensure_ascii=False, indent=2)

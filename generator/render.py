@@ -18,8 +18,9 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import search
+from . import browse, cite, fieldmap, pagemeta, search
 from .model import Catalogue, Paper
+from .siteinfo import paper_url
 from .topics import children, counts
 
 RECENT = 12
@@ -73,6 +74,17 @@ def paper_links(paper: Paper) -> list[tuple[str, str]]:
     return out
 
 
+def cite_formats(catalogue: Catalogue, paper: Paper) -> list[dict[str, str]]:
+    """The paper's citation in BibTeX, RIS and CSL-JSON, for the page's Cite box."""
+    url = paper_url(paper.id)
+    names = [catalogue.topic(t).name for t in paper.topics]
+    return [
+        {"id": "bibtex", "label": "BibTeX", "text": cite.paper_bibtex(paper, url, names)},
+        {"id": "ris", "label": "RIS", "text": cite.paper_ris(paper, url, names)},
+        {"id": "csl", "label": "CSL-JSON", "text": cite.csl_json([cite.paper_csl(paper, url, names)])},
+    ]
+
+
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("generator", "templates"),
@@ -86,6 +98,11 @@ def environment() -> Environment:
     env.filters["first_sentence"] = first_sentence
     env.filters["paragraphs"] = paragraphs
     return env
+
+
+def home_description(catalogue: Catalogue) -> str:
+    n, t = len(catalogue.papers), len(catalogue.topics)
+    return f"A catalogue of {n} research papers in {t} topics, with related papers and search."
 
 
 def _recent(catalogue: Catalogue) -> list[Paper]:
@@ -111,13 +128,23 @@ def render_site(catalogue: Catalogue, out: Path) -> None:
         text = env.get_template(template).render(**common, **context)
         target.write_text(text, encoding="utf-8")
 
+    facets = browse.write_pages(catalogue, write, out)
+    common["facets"] = facets
     write("index.md", "home.md.j2", base="", recent=_recent(catalogue),
-          intro=catalogue.pages.get("home", ""),
-          source=catalogue.page_sources.get("home", catalogue.topics_source))  # fmt: skip
+          intro=catalogue.pages.get("home", ""), description=home_description(catalogue),
+          source=catalogue.page_sources.get("home", catalogue.topics_source),
+          head=pagemeta.listing_head("papercat", home_description(catalogue)))  # fmt: skip
     write("topics/index.md", "topics.md.j2", base="../", meta=search.listing_meta())
+    points, legend = fieldmap.field_map(catalogue)
+    write("map.md", "map.md.j2", base="../", points=points, legend=legend,
+          width=fieldmap.WIDTH, height=fieldmap.HEIGHT,
+          head=pagemeta.listing_head("Map of the field", "Every paper of the catalogue on one map, coloured by topic."))  # fmt: skip
     for topic in catalogue.topics:
         papers = sorted(catalogue.papers_in(topic.id), key=lambda p: (p.title.lower(), p.id))
-        write(f"topics/{topic.id}.md", "topic.md.j2", base="../../", topic=topic, papers=papers)
+        feed = [f"papercat: {topic.name}", f"topics/{topic.id}/feed.xml"]
+        write(f"topics/{topic.id}.md", "topic.md.j2", base="../../", topic=topic, papers=papers,
+              chart=fieldmap.topic_chart(papers),
+              head=pagemeta.listing_head(topic.name, topic.description, [feed]))  # fmt: skip
     for paper in catalogue.papers:
         write(
             f"papers/{paper.id}.md",
@@ -128,6 +155,8 @@ def render_site(catalogue: Catalogue, out: Path) -> None:
             links=paper_links(paper),
             related=catalogue.related.get(paper.id, ()),
             versions=catalogue.versions.get(paper.id, ()),
+            cite=cite_formats(catalogue, paper),
+            head=pagemeta.paper_head(catalogue, paper, first_sentence(paper.abstract)),
         )
     for name, text in sorted(catalogue.pages.items()):
         if name != "home":

@@ -1,0 +1,128 @@
+"""Browsing pages: "All papers" (a sortable, filterable table) and, only when the
+catalogue has the data, pages per year, venue and author.
+
+The table must stay usable at 10,000 papers, so the page holds just its first rows
+(the no-script fallback) and ``all-papers.json``, a compact row list the browser pages
+through (``overrides/assets/papercat-readers.js``). Year, venue and author pages exist
+only for values that occur: a catalogue without years has no year pages and no links
+to them, so no page or section is ever empty.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .model import Catalogue, Paper
+from .pagemeta import listing_head
+from .slug import unique_id
+
+FIRST_ROWS = 50  # rows rendered into the HTML (no-script fallback and first paint)
+TABLE_DATA = "all-papers.json"
+
+Writer = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One browsable field (year, venue, author): value -> page slug -> papers."""
+
+    name: str  # "year"
+    plural: str  # "years", the folder of its pages
+    title: str  # "Papers by year"
+    groups: dict[str, tuple[Paper, ...]]  # display value -> papers, in display order
+    slugs: dict[str, str]  # display value -> page slug
+
+    def url(self, value: str) -> str:
+        return f"{self.plural}/{self.slugs[value]}/"
+
+
+def _ascii_slug(text: str) -> str:
+    flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    words = "".join(c if c.isalnum() else " " for c in flat).split()
+    return "-".join(words) or "x"
+
+
+def _slugs(values: Iterable[str]) -> dict[str, str]:
+    taken: set[str] = set()
+    out = {}
+    for value in values:
+        out[value] = unique_id(_ascii_slug(value), taken)
+        taken.add(out[value])
+    return out
+
+
+def _by_title(papers: Iterable[Paper]) -> tuple[Paper, ...]:
+    return tuple(sorted(papers, key=lambda p: (p.title.lower(), p.id)))
+
+
+def facets(catalogue: Catalogue) -> dict[str, Facet]:
+    """The facets that have data, keyed by name; an empty catalogue field has none."""
+    years: dict[str, list[Paper]] = defaultdict(list)
+    venues: dict[str, list[Paper]] = defaultdict(list)
+    authors: dict[str, list[Paper]] = defaultdict(list)
+    for p in catalogue.papers:
+        if p.year:
+            years[str(p.year)].append(p)
+        if p.venue:
+            venues[p.venue].append(p)
+        for name in dict.fromkeys(p.authors):
+            authors[name].append(p)
+    out: dict[str, Facet] = {}
+    specs = [
+        ("year", "years", "Papers by year", years, lambda v: -int(v)),
+        ("venue", "venues", "Papers by venue", venues, lambda v: (v.lower(), v)),
+        ("author", "authors", "Papers by author", authors, lambda v: (_sort_name(v), v)),
+    ]
+    for name, plural, title, groups, key in specs:
+        if groups:
+            order = sorted(groups, key=key)
+            out[name] = Facet(name, plural, title,
+                              {v: _by_title(groups[v]) for v in order}, _slugs(order))  # fmt: skip
+    return out
+
+
+def _sort_name(name: str) -> str:
+    """Sort authors by family name: 'Ada Lovelace' and 'Lovelace, Ada' -> 'lovelace ada'."""
+    if "," in name:
+        family, given = name.split(",", 1)
+    else:
+        given, _, family = name.rpartition(" ")
+    return f"{family.strip()} {given.strip()}".lower()
+
+
+def table_rows(catalogue: Catalogue) -> list[list[object]]:
+    """[id, title, topic ids, year or null, added] per paper, in id order."""
+    return [
+        [p.id, p.title, list(p.topics), p.year, p.added.isoformat()] for p in catalogue.papers
+    ]
+
+
+def table_json(catalogue: Catalogue) -> str:
+    """The data behind the All papers table, compact (it grows with the catalogue)."""
+    data = {
+        "columns": ["id", "title", "topics", "year", "added"],
+        "topics": {t.id: t.name for t in catalogue.topics},
+        "rows": table_rows(catalogue),
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def write_pages(catalogue: Catalogue, write: Writer, out) -> dict[str, Facet]:
+    """Write All papers, its data file and the facet pages; return the facets."""
+    found = facets(catalogue)
+    first = _by_title(catalogue.papers)[:FIRST_ROWS]
+    has_years = "year" in found
+    (out / TABLE_DATA).write_text(table_json(catalogue), encoding="utf-8")
+    write("all-papers.md", "all-papers.md.j2", base="../", first=first, has_years=has_years,
+          data=TABLE_DATA, facets=found,
+          head=listing_head("All papers", "Every paper of the catalogue in one sortable table."))  # fmt: skip
+    for facet in found.values():
+        write(f"{facet.plural}/index.md", "facet-index.md.j2", base="../", facet=facet)
+        for value, papers in facet.groups.items():
+            write(f"{facet.plural}/{facet.slugs[value]}.md", "facet.md.j2", base="../../",
+                  facet=facet, value=value, papers=papers)  # fmt: skip
+    return found

@@ -1,0 +1,127 @@
+"""A picture of the field: a 2-D map of every paper, and a small chart per topic.
+
+The map places papers by the words they share: tf-idf over title, abstract and topic
+ids (topic tokens pull a topic's papers together), reduced with TruncatedSVD and laid
+out with t-SNE. Everything is seeded and single-threaded, and coordinates are rounded,
+so the same catalogue gives the same SVG. Colours follow each paper's first topic
+(rolled up to its top-level topic); the biggest few get a colour, the rest share grey.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.manifold import TSNE
+from threadpoolctl import threadpool_limits
+
+from .model import Catalogue, Paper
+
+COLOURS = 10  # distinct colours; more would not be told apart
+WIDTH, HEIGHT, PAD = 1000, 640, 16
+SEED = 0
+
+
+@dataclass(frozen=True)
+class Point:
+    id: str
+    title: str
+    x: float
+    y: float
+    colour: int  # index into the legend; COLOURS means "other topics"
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Legend:
+    colour: int
+    topic: str | None  # None for "other topics"
+    label: str
+    count: int
+
+
+def _documents(papers: Sequence[Paper]) -> list[str]:
+    def topic_tokens(p: Paper) -> str:
+        return " ".join(f"topic{t.replace('-', '')}" for t in p.topics)
+
+    return [f"{p.title} {p.abstract} {topic_tokens(p)} {topic_tokens(p)}" for p in papers]
+
+
+def layout(papers: Sequence[Paper]) -> np.ndarray:
+    """An (n, 2) array of positions in [0, 1], deterministic for a given catalogue."""
+    n = len(papers)
+    if n < 5:  # too few for t-SNE: a row, which is honest for a handful of papers
+        return np.array([[(i + 1) / (n + 1), 0.5] for i in range(n)]).reshape(n, 2)
+    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
+        _documents(papers)
+    )
+    k = max(2, min(50, matrix.shape[1] - 1, n - 1))
+    with threadpool_limits(limits=1):  # parallel sums would change the last digits
+        reduced = TruncatedSVD(n_components=k, random_state=SEED).fit_transform(matrix)
+        tsne = TSNE(n_components=2, perplexity=min(30.0, (n - 1) / 3), init="pca",
+                    learning_rate="auto", random_state=SEED)  # fmt: skip
+        xy = tsne.fit_transform(reduced)
+    xy = xy - xy.min(axis=0)
+    span = xy.max(axis=0)
+    span[span == 0] = 1.0
+    return np.round(xy / span, 4)
+
+
+def _root(catalogue: Catalogue, topic_id: str) -> str:
+    topic = catalogue.topic(topic_id)
+    seen = {topic.id}
+    while topic.parent and topic.parent not in seen:
+        seen.add(topic.parent)
+        topic = catalogue.topic(topic.parent)
+    return topic.id
+
+
+def field_map(catalogue: Catalogue) -> tuple[list[Point], list[Legend]]:
+    """Points (in SVG units) and the legend for the catalogue's map."""
+    papers = catalogue.papers
+    roots = [_root(catalogue, p.topics[0]) for p in papers]
+    ranked = sorted(Counter(roots).items(), key=lambda kv: (-kv[1], kv[0]))
+    coloured = {tid: i for i, (tid, _) in enumerate(ranked[:COLOURS])}
+    legend = [Legend(i, tid, catalogue.topic(tid).name, n) for i, (tid, n) in enumerate(ranked[:COLOURS])]
+    other = sum(n for _, n in ranked[COLOURS:])
+    if other:
+        legend.append(Legend(COLOURS, None, "Other topics", other))
+    xy = layout(papers)
+    points = [
+        Point(p.id, p.title,
+              round(PAD + float(x) * (WIDTH - 2 * PAD), 1),
+              round(PAD + float(y) * (HEIGHT - 2 * PAD), 1),
+              coloured.get(root, COLOURS), p.topics)
+        for p, (x, y), root in zip(papers, xy, roots, strict=True)
+    ]  # fmt: skip
+    return points, legend
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Bars of a topic's papers over time: by year when known, else by month added."""
+
+    by: str  # "year" or "month added"
+    bars: tuple[tuple[str, int], ...]
+    missing: int  # papers left out (no year)
+
+    @property
+    def peak(self) -> int:
+        return max((n for _, n in self.bars), default=0)
+
+
+def topic_chart(papers: Sequence[Paper]) -> Chart | None:
+    """The chart for a topic page, or None when there is nothing to draw."""
+    if not papers:
+        return None
+    years = Counter(p.year for p in papers if p.year)
+    if years:
+        span = range(min(years), max(years) + 1)  # gaps show as empty years
+        bars = tuple((str(y), years.get(y, 0)) for y in span)
+        return Chart("year", bars, sum(1 for p in papers if not p.year))
+    months = Counter(p.added.strftime("%Y-%m") for p in papers)
+    return Chart("month added", tuple(sorted(months.items())), 0)

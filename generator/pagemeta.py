@@ -1,0 +1,59 @@
+"""What goes into a page's <head>: citation (Highwire), OpenGraph and Twitter tags,
+and rel=alternate links. Templates write it into the front matter key ``pc_head``
+(HTML-escaped by the ``fm`` filter); ``overrides/partials/pc-head-meta.html`` prints it.
+
+Highwire tags are what Google Scholar reads: ``citation_title`` always, the others
+(authors, date, PDF, arXiv id, DOI, venue) only when the catalogue knows them.
+"""
+
+from __future__ import annotations
+
+from .model import Catalogue, Paper
+from .siteinfo import paper_url
+
+Tag = list[str]  # [attribute, name, content], e.g. ["name", "citation_title", "..."]
+
+
+def pdf_url(paper: Paper) -> str | None:
+    """The paper's PDF: its ``pdf`` link, else arXiv's PDF when the arXiv id is known."""
+    if paper.links.get("pdf"):
+        return paper.links["pdf"]
+    return f"https://arxiv.org/pdf/{paper.arxiv}" if paper.arxiv else None
+
+
+def _social(title: str, description: str, kind: str) -> list[Tag]:
+    return [
+        ["property", "og:type", kind],
+        ["property", "og:title", title],
+        ["property", "og:description", description],
+        ["name", "twitter:card", "summary"],
+        ["name", "twitter:title", title],
+        ["name", "twitter:description", description],
+    ]
+
+
+def paper_head(catalogue: Catalogue, paper: Paper, description: str) -> dict[str, object]:
+    """Head tags of a paper page: Highwire citation_* tags, then OpenGraph and Twitter."""
+    tags: list[Tag] = [["name", "citation_title", paper.title]]
+    tags += [["name", "citation_author", name] for name in paper.authors]
+    if paper.year:
+        tags.append(["name", "citation_publication_date", str(paper.year)])
+    if paper.venue:
+        tags.append(["name", "citation_conference_title", paper.venue])
+    if paper.doi:
+        tags.append(["name", "citation_doi", paper.doi])
+    if paper.arxiv:
+        tags.append(["name", "citation_arxiv_id", paper.arxiv])
+    pdf = pdf_url(paper)
+    if pdf:
+        tags.append(["name", "citation_pdf_url", pdf])
+    tags.append(["name", "citation_abstract_html_url", paper_url(paper.id)])
+    names = [catalogue.topic(t).name for t in paper.topics]
+    tags.append(["name", "citation_keywords", "; ".join(names)])
+    tags += _social(paper.title, description, "article")
+    return {"meta": tags, "alternate": []}
+
+
+def listing_head(title: str, description: str, feeds: list[list[str]] | None = None) -> dict:
+    """Head tags of a generated listing page; ``feeds`` are [title, site-relative path]."""
+    return {"meta": _social(title, description, "website"), "alternate": feeds or []}

@@ -22,6 +22,7 @@ from .slug import unique_id
 
 FIRST_ROWS = 50  # rows rendered into the HTML (no-script fallback and first paint)
 TABLE_DATA = "all-papers.json"
+TABLE_DESCRIPTION = "Every paper of the catalogue in one sortable, filterable table."
 
 Writer = Callable[..., None]
 
@@ -96,9 +97,7 @@ def _sort_name(name: str) -> str:
 
 def table_rows(catalogue: Catalogue) -> list[list[object]]:
     """[id, title, topic ids, year or null, added] per paper, in id order."""
-    return [
-        [p.id, p.title, list(p.topics), p.year, p.added.isoformat()] for p in catalogue.papers
-    ]
+    return [[p.id, p.title, list(p.topics), p.year, p.added.isoformat()] for p in catalogue.papers]
 
 
 def table_json(catalogue: Catalogue) -> str:
@@ -117,9 +116,9 @@ def write_pages(catalogue: Catalogue, write: Writer, out) -> dict[str, Facet]:
     first = _by_title(catalogue.papers)[:FIRST_ROWS]
     has_years = "year" in found
     (out / TABLE_DATA).write_text(table_json(catalogue), encoding="utf-8")
+    head = listing_head("All papers", TABLE_DESCRIPTION)
     write("all-papers.md", "all-papers.md.j2", base="../", first=first, has_years=has_years,
-          data=TABLE_DATA, facets=found,
-          head=listing_head("All papers", "Every paper of the catalogue in one sortable table."))  # fmt: skip
+          data=TABLE_DATA, facets=found, head=head)  # fmt: skip
     for facet in found.values():
         write(f"{facet.plural}/index.md", "facet-index.md.j2", base="../", facet=facet)
         for value, papers in facet.groups.items():

@@ -64,7 +64,7 @@ def bib_key(paper: Paper) -> str:
     return paper.id
 
 
-def bib_entry(paper: Paper, url: str, topic_names: list[str]) -> Entry:
+def bib_entry(paper: Paper, url: str, topic_names: list[str], abstract: bool = True) -> Entry:
     """A pybtex entry: @inproceedings with a venue, else @misc (arXiv as eprint)."""
     fields: dict[str, str] = {"title": latex_title(paper.title)}
     kind = "misc"
@@ -80,7 +80,8 @@ def bib_entry(paper: Paper, url: str, topic_names: list[str]) -> Entry:
     fields["url"] = latex(url)
     if topic_names:
         fields["keywords"] = latex(", ".join(topic_names))
-    fields["abstract"] = latex(paper.abstract)
+    if abstract:
+        fields["abstract"] = latex(paper.abstract)
     persons = {"author": [Person(latex(a)) for a in paper.authors]} if paper.authors else None
     return Entry(kind, fields=fields, persons=persons)
 
@@ -95,8 +96,8 @@ def bibtex(entries: list[tuple[str, Entry]]) -> str:
     return _BibWriter().to_string(BibliographyData(entries=entries))
 
 
-def paper_bibtex(paper: Paper, url: str, topic_names: list[str]) -> str:
-    return bibtex([(bib_key(paper), bib_entry(paper, url, topic_names))])
+def paper_bibtex(paper: Paper, url: str, topic_names: list[str], abstract: bool = True) -> str:
+    return bibtex([(bib_key(paper), bib_entry(paper, url, topic_names, abstract))])
 
 
 class _RisWriter(rispy.RisWriter):
@@ -104,7 +105,7 @@ class _RisWriter(rispy.RisWriter):
         return ""  # rispy numbers references ("1."); reference managers do not need it
 
 
-def _ris_record(paper: Paper, url: str, topic_names: list[str]) -> dict[str, object]:
+def _ris_record(paper: Paper, url: str, names: list[str], abstract: bool) -> dict[str, object]:
     record: dict[str, object] = {
         "type_of_reference": "CONF" if paper.venue else "GEN",
         "id": paper.id,
@@ -122,15 +123,17 @@ def _ris_record(paper: Paper, url: str, topic_names: list[str]) -> dict[str, obj
     if paper.arxiv:
         urls.append(f"https://arxiv.org/abs/{paper.arxiv}")
     record["urls"] = urls
-    if topic_names:
-        record["keywords"] = topic_names
-    record["abstract"] = flat(paper.abstract)
+    if names:
+        record["keywords"] = names
+    if abstract:
+        record["abstract"] = flat(paper.abstract)
     return record
 
 
-def paper_ris(paper: Paper, url: str, topic_names: list[str]) -> str:
+def paper_ris(paper: Paper, url: str, topic_names: list[str], abstract: bool = True) -> str:
     """One RIS reference (TY ... ER), every value on one line."""
-    text = rispy.dumps([_ris_record(paper, url, topic_names)], implementation=_RisWriter)
+    record = _ris_record(paper, url, topic_names, abstract)
+    text = rispy.dumps([record], implementation=_RisWriter)
     return text.lstrip("\n")
 
 
@@ -143,7 +146,9 @@ def _csl_name(name: str) -> dict[str, str]:
     return {"family": family, "given": given} if given else {"family": family}
 
 
-def paper_csl(paper: Paper, url: str, topic_names: list[str]) -> dict[str, object]:
+def paper_csl(
+    paper: Paper, url: str, topic_names: list[str], abstract: bool = True
+) -> dict[str, object]:
     """One CSL-JSON item (the format of citeproc, Zotero and pandoc)."""
     item: dict[str, object] = {
         "id": paper.id,
@@ -163,7 +168,8 @@ def paper_csl(paper: Paper, url: str, topic_names: list[str]) -> dict[str, objec
     item["URL"] = url
     if topic_names:
         item["keyword"] = ", ".join(topic_names)
-    item["abstract"] = flat(paper.abstract)
+    if abstract:
+        item["abstract"] = flat(paper.abstract)
     return item
 
 

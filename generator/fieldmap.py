@@ -86,7 +86,9 @@ def field_map(catalogue: Catalogue) -> tuple[list[Point], list[Legend]]:
     roots = [_root(catalogue, p.topics[0]) for p in papers]
     ranked = sorted(Counter(roots).items(), key=lambda kv: (-kv[1], kv[0]))
     coloured = {tid: i for i, (tid, _) in enumerate(ranked[:COLOURS])}
-    legend = [Legend(i, tid, catalogue.topic(tid).name, n) for i, (tid, n) in enumerate(ranked[:COLOURS])]
+    legend = [
+        Legend(i, tid, catalogue.topic(tid).name, n) for i, (tid, n) in enumerate(ranked[:COLOURS])
+    ]
     other = sum(n for _, n in ranked[COLOURS:])
     if other:
         legend.append(Legend(COLOURS, None, "Other topics", other))

@@ -24,6 +24,7 @@ from .siteinfo import paper_url
 from .topics import children, counts
 
 RECENT = 12
+MAP_DESCRIPTION = "Every paper of the catalogue on one map, coloured by topic."
 LINK_LABELS = {
     "arxiv": "arXiv", "pdf": "PDF", "code": "Code", "project": "Project", "doi": "DOI",
     "video": "Video", "slides": "Slides", "data": "Data", "blog": "Blog", "demo": "Demo",
@@ -78,10 +79,11 @@ def cite_formats(catalogue: Catalogue, paper: Paper) -> list[dict[str, str]]:
     """The paper's citation in BibTeX, RIS and CSL-JSON, for the page's Cite box."""
     url = paper_url(paper.id)
     names = [catalogue.topic(t).name for t in paper.topics]
+    args = (paper, url, names, False)  # no abstract: a citation to paste, not a record
     return [
-        {"id": "bibtex", "label": "BibTeX", "text": cite.paper_bibtex(paper, url, names)},
-        {"id": "ris", "label": "RIS", "text": cite.paper_ris(paper, url, names)},
-        {"id": "csl", "label": "CSL-JSON", "text": cite.csl_json([cite.paper_csl(paper, url, names)])},
+        {"id": "bibtex", "label": "BibTeX", "text": cite.paper_bibtex(*args)},
+        {"id": "ris", "label": "RIS", "text": cite.paper_ris(*args)},
+        {"id": "csl", "label": "CSL-JSON", "text": cite.csl_json([cite.paper_csl(*args)])},
     ]
 
 
@@ -138,7 +140,7 @@ def render_site(catalogue: Catalogue, out: Path) -> None:
     points, legend = fieldmap.field_map(catalogue)
     write("map.md", "map.md.j2", base="../", points=points, legend=legend,
           width=fieldmap.WIDTH, height=fieldmap.HEIGHT,
-          head=pagemeta.listing_head("Map of the field", "Every paper of the catalogue on one map, coloured by topic."))  # fmt: skip
+          head=pagemeta.listing_head("Map of the field", MAP_DESCRIPTION))  # fmt: skip
     for topic in catalogue.topics:
         papers = sorted(catalogue.papers_in(topic.id), key=lambda p: (p.title.lower(), p.id))
         feed = [f"papercat: {topic.name}", f"topics/{topic.id}/feed.xml"]

@@ -27,7 +27,7 @@ _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
 @cache
 def _configured(path: Path) -> str:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except (OSError, yaml.YAMLError):
         return FALLBACK
     url = data.get("site_url") if isinstance(data, dict) else None

@@ -50,6 +50,12 @@ def latex(text: str) -> str:
     return _LATEX.unicode_to_latex(flat(text))
 
 
+def verbatim(text: str) -> str:
+    """URLs and DOIs as written (biblatex reads them verbatim), unless that would break
+    the entry's braces or quotes; then escaped like any other text."""
+    return latex(text) if any(c in text for c in '{}"\\') else flat(text)
+
+
 def latex_title(title: str) -> str:
     """A title in LaTeX, with mixed-case words and acronyms protected by braces."""
     words = []
@@ -74,10 +80,10 @@ def bib_entry(paper: Paper, url: str, topic_names: list[str], abstract: bool = T
     if paper.year:
         fields["year"] = str(paper.year)
     if paper.doi:
-        fields["doi"] = latex(paper.doi)
+        fields["doi"] = verbatim(paper.doi)
     if paper.arxiv:
         fields.update(eprint=paper.arxiv, archiveprefix="arXiv")
-    fields["url"] = latex(url)
+    fields["url"] = verbatim(url)
     if topic_names:
         fields["keywords"] = latex(", ".join(topic_names))
     if abstract:

@@ -13,11 +13,10 @@ import feedparser
 import jsonschema
 import pytest
 import yaml
+from conftest import ROOT, build_site
 from pybtex.database import parse_file
 
 from generator.build import build
-
-from conftest import ROOT, build_site
 
 SCHEMA = ROOT / "content" / "schema" / "papers-json.schema.json"
 MINI = Path(__file__).parent / "fixtures" / "readers-mini"
@@ -115,8 +114,10 @@ def test_meta_tags_escape_and_cover_known_fields(tmp_path):
     assert head.meta["citation_doi"] == ["10.5555/dist_serve"]
     raw = (site / "papers" / "adamoe" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in raw  # the abstract's markup stays text everywhere
-    assert head_of(site / "papers" / "adamoe" / "index.html").meta["og:description"][0].startswith(
-        "Mixture of experts with {{ template }} text, <script>"
+    assert (
+        head_of(site / "papers" / "adamoe" / "index.html")
+        .meta["og:description"][0]
+        .startswith("Mixture of experts with {{ template }} text, <script>")
     )
     topic = head_of(site / "topics" / "llm-serving" / "index.html")
     assert any(link["href"] == "feed.xml" for link in topic.alternate)

@@ -1,0 +1,165 @@
+"""Readers in Chromium: the All papers table (sort, filter, pages, keyboard), the map
+(hover, highlight, click), the Cite box's copy button, and phone width."""
+
+import json
+import re
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+STATUS = ".pc-browse__status"
+
+
+def titles(page):
+    return page.locator(".pc-table tbody .pc-col-title a").all_inner_texts()
+
+
+def test_all_papers_sort_filter_and_pages(page, site_url, seed_site):
+    papers_json = (seed_site / "papers.json").read_text(encoding="utf-8")
+    papers = json.loads(papers_json)["papers"]
+    page.goto(site_url + "all-papers/")
+    status = page.locator(STATUS)
+    page.wait_for_function(
+        "document.querySelector('.pc-browse__status').textContent.startsWith('Showing 1–50 of 189')"
+    )
+    assert len(titles(page)) == 50
+    title_head = page.locator("th.pc-col-title")
+    assert title_head.get_attribute("aria-sort") == "ascending"
+
+    # Pages: the last page ends where a descending sort begins.
+    next_button = page.get_by_role("button", name="Next")
+    next_button.click()
+    assert "Showing 51–100" in status.inner_text()
+    while next_button.is_enabled():
+        next_button.click()
+    last = titles(page)[-1]
+    assert "Page 4 of 4" in page.locator(".pc-pager").inner_text()
+
+    page.locator("th.pc-col-title button").click()
+    assert title_head.get_attribute("aria-sort") == "descending"
+    assert "Page 1 of 4" in page.locator(".pc-pager").inner_text()
+    assert titles(page)[0] == last
+    assert "dir=desc" in page.url
+
+    # Keyboard: Tab from the title button reaches the Added button; Enter sorts by it.
+    page.locator("th.pc-col-title button").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.locator("th.pc-col-added").get_attribute("aria-sort") == "descending"
+    assert title_head.get_attribute("aria-sort") is None
+
+    # Filter by words (title or topic names) and by topic.
+    page.locator(".pc-browse__filter").fill("retrieval generation")
+    names = {t["id"]: t["name"] for t in json.loads(papers_json)["topics"]}
+    expected = sorted(
+        p["title"]
+        for p in papers
+        if all(w in " ".join([p["title"], *(names[t] for t in p["topics"])]).lower()
+               for w in ("retrieval", "generation"))
+    )  # fmt: skip
+    assert 0 < len(expected) < 50
+    assert sorted(titles(page)) == expected
+    assert f"of {len(expected)} matching papers" in status.inner_text()
+    assert "q=retrieval+generation" in page.url
+    page.locator(".pc-browse__filter").fill("")
+    page.locator(".pc-browse__topic").select_option("mixture-of-experts")
+    expected = sum("mixture-of-experts" in p["topics"] for p in papers)
+    assert f"of {expected} matching papers" in status.inner_text()
+    assert len(titles(page)) == min(expected, 50)
+    page.locator(".pc-browse__filter").fill("zzzz no such paper")
+    assert status.inner_text() == "No paper matches."
+    assert titles(page) == []
+
+
+def test_table_state_comes_from_the_url(page, site_url):
+    page.goto(site_url + "all-papers/?q=adamoe")
+    page.wait_for_function("document.querySelectorAll('.pc-table tbody tr').length === 1")
+    assert titles(page)[0].startswith("AdaMoE")
+    assert page.locator(".pc-browse__filter").input_value() == "adamoe"
+
+
+def test_instant_navigation_initialises_the_table(page, site_url):
+    page.goto(site_url)
+    page.locator(".pc-counts a", has_text="All papers").click()
+    page.wait_for_url(re.compile(r"/all-papers/$"))
+    page.wait_for_function(
+        "document.querySelector('.pc-browse__status').textContent.startsWith('Showing 1–50')"
+    )
+    assert page.locator(".pc-browse__controls").is_visible()
+
+
+def test_map_hover_highlight_and_click(page, site_url):
+    page.goto(site_url + "map/")
+    point = page.locator(".pc-map__point").nth(10)
+    name = point.get_attribute("aria-label")
+    point.hover()
+    tip = page.locator(".pc-map__tip")
+    assert tip.is_visible() and tip.inner_text() == name
+
+    legend = page.locator(".pc-legend__item").first
+    legend.click()
+    assert legend.get_attribute("aria-pressed") == "true"
+    colour = legend.get_attribute("data-colour")
+    on = page.locator(".pc-map__point.pc-on")
+    assert on.count() == page.locator(f'.pc-map__point[data-colour="{colour}"]').count() > 0
+    legend.click()
+    assert page.locator(".pc-map__point.pc-on").count() == 0
+
+    page.locator(".pc-map__topic").select_option("mixture-of-experts")
+    assert (
+        page.locator(".pc-map__point.pc-on").count()
+        == page.locator('.pc-map__point[data-topics~="mixture-of-experts"]').count()
+    )
+    page.locator(".pc-map__topic").select_option("")
+
+    href = point.get_attribute("xlink:href")
+    point.click()
+    page.wait_for_url(re.compile(r"/papers/[a-z0-9-]+/$"))
+    assert page.url.endswith(href.removeprefix("../"))
+    assert page.locator("h1").inner_text() == name
+
+
+def test_map_points_are_named_links(page, site_url):
+    page.goto(site_url + "map/")
+    point = page.get_by_role("link", name=re.compile("^AdaMoE"))
+    assert point.count() == 1
+    point.focus()
+    assert page.locator(".pc-map__tip").inner_text().startswith("AdaMoE")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/papers/adamoe/$"))
+
+
+def test_cite_box_copy_button(browser, site_url):
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
+    page = context.new_page()
+    page.goto(site_url + "papers/adamoe/")
+    page.locator(".pc-cite .pc-copy").first.click()
+    page.locator(".md-dialog").wait_for(state="visible")  # Material's "Copied" notice
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("@misc{adamoe,") and copied.rstrip().endswith("}")
+    assert "&#34;" not in copied and '"{AdaMoE:}' in copied
+    context.close()
+
+
+@pytest.mark.parametrize(
+    "path", ["", "papers/adamoe/", "all-papers/", "map/", "topics/mixture-of-experts/"]
+)
+def test_no_horizontal_scrolling_at_phone_width(browser, site_url, path):
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(site_url + path)
+    page.wait_for_timeout(200)  # let the table render its rows
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+
+
+def test_print_stylesheet_keeps_the_paper(page, site_url):
+    page.goto(site_url + "papers/adamoe/")
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".pc-related").is_visible()
+    assert page.locator(".pc-abstract").is_visible()
+    assert page.locator("#pc-cite-bibtex").is_visible()
+    assert not page.locator(".pc-copy").first.is_visible()

@@ -181,7 +181,7 @@
     root.querySelector(".pc-map__tools").hidden = false;
 
     function show(point) {
-      tip.textContent = point.getAttribute("aria-label");
+      tip.textContent = point.querySelector("title").textContent;
       tip.hidden = false;
       var dot = point.getBoundingClientRect();
       var box = figure.getBoundingClientRect();
@@ -205,7 +205,8 @@
       var active = colours.length > 0 || wanted !== "";
       root.classList.toggle("pc-map--highlight", active);
       points.forEach(function (p) {
-        var on = (colours.length === 0 || colours.indexOf(p.dataset.colour) >= 0) &&
+        var on = (colours.length === 0 ||
+          colours.some(function (c) { return p.classList.contains("pc-c" + c); })) &&
           (!wanted || (" " + p.dataset.topics + " ").indexOf(" " + wanted + " ") >= 0);
         p.classList.toggle("pc-on", active && on);
       });

@@ -92,7 +92,7 @@ def test_instant_navigation_initialises_the_table(page, site_url):
 def test_map_hover_highlight_and_click(page, site_url):
     page.goto(site_url + "map/")
     point = page.locator(".pc-map__point").nth(10)
-    name = point.get_attribute("aria-label")
+    name = point.locator("title").text_content()
     point.hover()
     tip = page.locator(".pc-map__tip")
     assert tip.is_visible() and tip.inner_text() == name
@@ -102,7 +102,7 @@ def test_map_hover_highlight_and_click(page, site_url):
     assert legend.get_attribute("aria-pressed") == "true"
     colour = legend.get_attribute("data-colour")
     on = page.locator(".pc-map__point.pc-on")
-    assert on.count() == page.locator(f'.pc-map__point[data-colour="{colour}"]').count() > 0
+    assert on.count() == page.locator(f".pc-map__point.pc-c{colour}").count() > 0
     legend.click()
     assert page.locator(".pc-map__point.pc-on").count() == 0
 

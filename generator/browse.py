@@ -15,6 +15,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from .model import Catalogue, Paper
 from .pagemeta import listing_head
@@ -110,7 +111,7 @@ def table_json(catalogue: Catalogue) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def write_pages(catalogue: Catalogue, write: Writer, out) -> dict[str, Facet]:
+def write_pages(catalogue: Catalogue, write: Writer, out: Path) -> dict[str, Facet]:
     """Write All papers, its data file and the facet pages; return the facets."""
     found = facets(catalogue)
     first = _by_title(catalogue.papers)[:FIRST_ROWS]

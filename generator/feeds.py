@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
@@ -66,7 +67,7 @@ def atom(
     return fg.atom_str(pretty=True)
 
 
-def write_feeds(catalogue: Catalogue, out) -> list[str]:
+def write_feeds(catalogue: Catalogue, out: Path) -> list[str]:
     """Write the site feed and one feed per topic; return their paths."""
     written = ["feed.xml"]
     (out / "feed.xml").write_bytes(

@@ -63,6 +63,13 @@ def test_papers_json_matches_its_schema(seed_site):
     assert (seed_site / "papers.schema.json").read_bytes() == SCHEMA.read_bytes()
 
 
+def test_schema_version_is_the_exported_one():
+    from generator.exports import SCHEMA_VERSION
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
+
+
 def test_schema_rejects_a_changed_record(seed_site):
     data = json.loads((seed_site / "papers.json").read_text(encoding="utf-8"))
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))

@@ -89,6 +89,15 @@ def test_instant_navigation_initialises_the_table(page, site_url):
     assert page.locator(".pc-browse__controls").is_visible()
 
 
+def test_instant_navigation_initialises_the_map(page, site_url):
+    page.goto(site_url)
+    page.locator(".pc-counts a", has_text="Map").click()
+    page.wait_for_url(re.compile(r"/map/$"))
+    page.locator(".pc-map__tools").wait_for(state="visible")
+    page.locator(".pc-map__point").first.focus()  # points may overlap: focus, not hover
+    assert page.locator(".pc-map__tip").is_visible()
+
+
 def test_map_hover_highlight_and_click(page, site_url):
     page.goto(site_url + "map/")
     point = page.locator(".pc-map__point").nth(10)

@@ -19,7 +19,20 @@ _ACTIVE = re.compile(
     re.IGNORECASE,
 )
 # Page names that generated sections already use.
-RESERVED = frozenset({"index", "papers", "topics", "search", "feeds"})
+RESERVED = frozenset(
+    {
+        "index",
+        "papers",
+        "topics",
+        "search",
+        "feeds",
+        "all-papers",
+        "map",
+        "years",
+        "venues",
+        "authors",
+    }
+)
 
 
 def load_pages(content: Path) -> tuple[dict[str, str], dict[str, str], list[Problem]]:

@@ -147,3 +147,14 @@ def test_verbose_prints_each_stage(content, capsys, monkeypatch):
     err = capsys.readouterr().err
     for stage in ("load", "validate", "topics", "links", "render", "exports", "write"):
         assert f"  {stage} " in err
+
+
+@pytest.mark.parametrize("name", ["map", "all-papers", "search", "papers"])
+def test_page_names_of_generated_pages_are_reserved(content, monkeypatch, name):
+    monkeypatch.chdir(content.parent)
+    (content / "pages" / f"{name}.md").write_text("# Mine\n")
+    with pytest.raises(ContentError) as err:
+        build(content, content.parent / "docs")
+    assert [str(p) for p in err.value.problems] == [
+        f"content/pages/{name}.md:1: page: '{name}' is reserved for a generated page"
+    ]

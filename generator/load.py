@@ -19,16 +19,19 @@ from .fields import describe
 from .model import Problem, Record, frozen_map
 
 MAX_FILE_BYTES = 256 * 1024  # a paper file is a few KB; anything near this is hostile
+ALIASES = "YAML anchors and aliases are not allowed"
 MAX_DEPTH = 20  # a paper nests three levels at most; deep nesting only exhausts the stack
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
     """Path as users see it in messages: relative to ``root`` (or cwd) when possible."""
+    # Resolve the folder but not the file: a symbolic link is reported under its own name.
+    full = path.absolute().parent.resolve() / path.name
     for base in (root, Path.cwd()):
         if base is None:
             continue
         try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
+            return full.relative_to(base.resolve()).as_posix()
         except ValueError:
             continue
     return path.as_posix()
@@ -68,11 +71,9 @@ def _check_nodes(
         problems.append(Problem(shown, line, "file", f"nested more than {MAX_DEPTH} levels deep"))
         return
     if id(node) in seen:
-        problems.append(
-            Problem(
-                shown, node.start_mark.line + 1, "file", "YAML anchors and aliases are not allowed"
-            )
-        )
+        if any(p.message == ALIASES for p in problems):
+            return  # once is enough: a "billion laughs" file has thousands of aliases
+        problems.append(Problem(shown, node.start_mark.line + 1, "file", ALIASES))
         return
     seen.add(id(node))
     if isinstance(node, MappingNode):

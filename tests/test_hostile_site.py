@@ -19,6 +19,8 @@ import yaml
 from conftest import build_site, serve
 from hostile import HOSTILE, copy_content
 
+from generator.linkcheck import check_site
+
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcdoc"}
 FORBIDDEN_TAGS = {"iframe", "frame", "object", "embed", "base", "marquee", "applet"}
 BAD_SCHEME = re.compile(r"^(javascript|vbscript|data):", re.IGNORECASE)
@@ -143,6 +145,10 @@ def test_bom_and_crlf_are_tolerated(inert_site):
     page = parse(inert_site / "papers" / "windows-file" / "index.html")
     assert page.texts["h1"] == ["Windows line endings"]
     assert page.texts["abstract-p"] == ["First line continues here."]
+
+
+def test_links_resolve(inert_site):
+    assert [str(b) for b in check_site(inert_site)] == []
 
 
 def test_exports_keep_text_as_data(inert_site):

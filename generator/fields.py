@@ -74,7 +74,7 @@ def text(value: object, *, limit: int, multiline: bool) -> Checked:
     value = value.strip()
     if not value:
         return None, "must not be empty"
-    if not multiline and "\n" in value:
+    if not multiline and len(value.splitlines()) > 1:  # also U+2028, U+2029
         return None, "must be a single line"
     if len(value) > limit:
         return None, f"is {len(value):,} characters; the limit is {limit:,}"

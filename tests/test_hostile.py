@@ -1,4 +1,3 @@
-# ruff: noqa: E501 - expected messages are kept whole so they can be grepped
 """Hostile content is rejected with a clear message, or shown as inert text.
 
 Content comes from strangers' pull requests. Every case in

@@ -22,6 +22,8 @@ PAGES = {
     "topics index": "topics/",
 }
 SEARCH_PAGE = "search/?q=mixture%20of%20experts"
+# Pages other features add; checked once they exist in the build.
+OPTIONAL = {"search results": SEARCH_PAGE, "all papers": "all-papers/"}
 
 
 def violations(page) -> list[str]:
@@ -51,10 +53,12 @@ def test_no_serious_violations(scheme_page, site_url, name):
     assert violations(scheme_page) == []
 
 
-def test_no_serious_violations_on_search_results(scheme_page, site_url, seed_site):
-    if not (seed_site / "search" / "index.html").is_file():
-        pytest.skip("no search results page (search/) in this build yet")
-    scheme_page.goto(site_url + SEARCH_PAGE)
+@pytest.mark.parametrize("name", OPTIONAL)
+def test_no_serious_violations_on_added_pages(scheme_page, site_url, seed_site, name):
+    path = OPTIONAL[name].split("?")[0]
+    if not (seed_site / path / "index.html").is_file():
+        pytest.skip(f"no {path} page in this build yet")
+    scheme_page.goto(site_url + OPTIONAL[name])
     scheme_page.wait_for_load_state("networkidle")
     assert violations(scheme_page) == []
 
@@ -109,3 +113,23 @@ def test_keyboard_search(page, site_url):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/papers/distserve/"))
     assert page.locator("h1").inner_text().startswith("DistServe")
+
+
+def test_keyboard_paper_table(page, site_url, seed_site):
+    """Sort the All papers table and open a paper with the keyboard alone."""
+    if not (seed_site / "all-papers" / "index.html").is_file():
+        pytest.skip("no all-papers/ table in this build yet")
+    page.goto(site_url + "all-papers/")
+    page.wait_for_load_state("networkidle")
+    _tab_to(page, "th button[data-sort=title]")
+    header = page.locator("th:has(button[data-sort=title])")
+    before = header.get_attribute("aria-sort")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "(b) => document.querySelector('th:has(button[data-sort=title])')"
+        ".getAttribute('aria-sort') !== b",
+        arg=before,
+    )
+    href = _tab_to(page, ".pc-table tbody a")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(href.lstrip("./")) + "$"))

@@ -22,6 +22,7 @@ from hostile import HOSTILE, copy_content
 from generator.linkcheck import check_site
 
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcdoc"}
+CAPTURED = ("pc-paper__title", "pc-abstract", "pc-card__name", "pc-authors", "pc-venue")
 FORBIDDEN_TAGS = {"iframe", "frame", "object", "embed", "base", "marquee", "applet"}
 BAD_SCHEME = re.compile(r"^(javascript|vbscript|data):", re.IGNORECASE)
 BOM_CRLF = (
@@ -39,7 +40,7 @@ class _Page(HTMLParser):
         self.problems: list[str] = []
         self.texts: dict[str, list[str]] = {}
         self._script: list[str] | None = None
-        self._capture: list[tuple[str, list[str]]] = []
+        self._capture: list[list] = []  # [name, tag, depth of nested same tags, text parts]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in FORBIDDEN_TAGS:
@@ -56,32 +57,34 @@ class _Page(HTMLParser):
             if src and not re.match(r"^(\.\./)*(/papercat/)?assets/", src):
                 self.problems.append(f"script from {src!r}")
             self._script = []
+        for entry in self._capture:
+            entry[2] += entry[1] == tag
         classes = (dict(attrs).get("class") or "").split()
-        for key in ("pc-paper__title", "pc-abstract", "pc-card__name", "pc-authors", "pc-venue"):
-            if key in classes:
-                self._capture.append((key, []))
-        if tag in ("h1", "title"):
-            self._capture.append((tag, []))
-        if tag == "p" and self._capture and self._capture[-1][0] == "pc-abstract":
-            self._capture.append(("abstract-p", []))
+        names = [key for key in CAPTURED if key in classes]
+        names += [tag] if tag in ("h1", "title") else []
+        if tag == "p" and any(entry[0] == "pc-abstract" for entry in self._capture):
+            names.append("abstract-p")
+        self._capture += [[name, tag, 0, []] for name in names]
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script" and self._script is not None:
             if "alert(" in "".join(self._script):
                 self.problems.append("inline script with content from the catalogue")
             self._script = None
-        closing = {"h1": "h1", "title": "title", "p": "abstract-p", "span": None, "a": None}
-        if tag in closing and self._capture:
-            key = self._capture[-1][0]
-            if closing[tag] == key or (closing[tag] is None and key.startswith("pc-")):
-                name, parts = self._capture.pop()
-                self.texts.setdefault(name, []).append("".join(parts))
+        for entry in reversed(self._capture):
+            if entry[1] != tag:
+                continue
+            if entry[2]:
+                entry[2] -= 1
+            else:
+                self._capture.remove(entry)
+                self.texts.setdefault(entry[0], []).append("".join(entry[3]))
 
     def handle_data(self, data: str) -> None:
         if self._script is not None:
             self._script.append(data)
-        for _, parts in self._capture:
-            parts.append(data)
+        for entry in self._capture:
+            entry[3].append(data)
 
 
 def parse(path: Path) -> _Page:

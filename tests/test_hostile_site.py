@@ -9,6 +9,7 @@ written, and Chromium must not open a single dialog while reading or searching.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -148,6 +149,14 @@ def test_bom_and_crlf_are_tolerated(inert_site):
     page = parse(inert_site / "papers" / "windows-file" / "index.html")
     assert page.texts["h1"] == ["Windows line endings"]
     assert page.texts["abstract-p"] == ["First line continues here."]
+
+
+def test_link_targets_stay_attribute_values(inert_site):
+    paper = _paper("quoted-link")
+    page = (inert_site / "papers" / "quoted-link" / "index.html").read_text(encoding="utf-8")
+    hrefs = [html.unescape(h) for h in re.findall(r'class="md-button" href="([^"]*)"', page)]
+    assert paper["links"]["code"] in hrefs
+    assert f"https://doi.org/{paper['doi']}" in hrefs
 
 
 def test_links_resolve(inert_site):

@@ -56,7 +56,7 @@ REJECTED = (
     "content/papers/symlink.yml:1: file: symbolic links are not allowed; add the file itself",
     "content/papers/tab-in-link.yml:6: links.code: URL contains spaces or control characters: 'java\\tscript:alert(1)'",
     "content/papers/tab-indent.yml:7: file: invalid YAML: found character '\\t' that cannot start any token",
-    "content/papers/two-documents.yml:6: file: invalid YAML: but found another document",
+    "content/papers/two-documents.yml:6: file: invalid YAML: but found another document (expected a single document in the stream started on line 2)",
     "content/papers/vbscript-link.yml:6: links.project: only http and https links are allowed, got 'vbscript:msgbox(1)'",
     "content/papers/yaml-bomb.yml:2: file: YAML anchors and aliases are not allowed",
     "content/papers/zero-width-title.yml:2: title: contains an invisible or control character (U+200B)",

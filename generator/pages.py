@@ -53,11 +53,12 @@ def load_pages(content: Path) -> tuple[dict[str, str], dict[str, str], list[Prob
     for path in files:
         shown = display_path(path, content.parent)
         name = path.stem.lower()
-        message = check_id(name) if path.parent.name == "pages" else None
-        if message or name in RESERVED:
-            problems.append(
-                Problem(shown, 1, "page", message or f"'{name}' is reserved for a generated page")
-            )
+        if name in RESERVED:
+            message = f"'{name}' is reserved for a generated page"
+        else:
+            message = check_id(name) if path.parent.name == "pages" else None
+        if message:
+            problems.append(Problem(shown, 1, "page", message))
             continue
         text, found = read_text(path, shown)
         problems += found

@@ -29,13 +29,10 @@ install: $(STAMP)
 docs: install
 	$(PY) -m generator build
 
-# The HTML site (site/): built next to the old one, then swapped in, so a failed
-# build leaves the previous site/ in place.
+# The HTML site (site/): built next to the old one, link-checked, then swapped in, so
+# a failed build leaves the previous site/ in place (generator/sitebuild.py).
 build: docs
-	rm -rf .build-site
-	$(VENV)/bin/mkdocs build --strict --quiet --site-dir .build-site
-	rm -rf site && mv .build-site site
-	@echo "site/ is ready: $$(find site/papers -name index.html | wc -l) paper pages"
+	$(PY) -m generator.sitebuild
 
 serve: install
 	$(PY) -m generator serve

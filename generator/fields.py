@@ -53,7 +53,7 @@ def _bad_char(text: str, allow_newlines: bool) -> str | None:
 
 def check_id(value: str) -> str | None:
     """Ids are URL path segments: lowercase ASCII words joined by single hyphens."""
-    if not ID_RE.match(value):
+    if not ID_RE.fullmatch(value):  # not match(): `$` also matches before a final newline
         return (
             f"{describe(value)} is not a valid id: use lowercase letters, digits and "
             "single hyphens (e.g. 'distserve-2024')"
@@ -74,7 +74,7 @@ def text(value: object, *, limit: int, multiline: bool) -> Checked:
     value = value.strip()
     if not value:
         return None, "must not be empty"
-    if not multiline and "\n" in value:
+    if not multiline and len(value.splitlines()) > 1:  # also U+2028, U+2029
         return None, "must be a single line"
     if len(value) > limit:
         return None, f"is {len(value):,} characters; the limit is {limit:,}"
@@ -147,11 +147,18 @@ def url(value: object) -> Checked:
     value = value.strip()
     if _bad_char(value, False) or any(ch.isspace() for ch in value):
         return None, f"URL contains spaces or control characters: {describe(value)}"
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return None, f"not a valid URL: {describe(value)}"
     if parts.scheme.lower() not in ("http", "https"):
         return None, f"only http and https links are allowed, got {describe(value)}"
     if not parts.netloc or any(c in parts.netloc for c in "<>\"'`"):
         return None, f"expected an absolute URL with a host, got {describe(value)}"
+    if "@" in parts.netloc:
+        # https://trusted.org@evil.example/ reads as trusted.org but goes to evil.example
+        return None, f"URL must not contain a user name or password: {describe(value)}"
     return value, None
 
 

@@ -8,24 +8,30 @@ refused before it is parsed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .fields import describe
 from .model import Problem, Record, frozen_map
 
 MAX_FILE_BYTES = 256 * 1024  # a paper file is a few KB; anything near this is hostile
+ALIASES = "YAML anchors and aliases are not allowed"
+MAX_DEPTH = 20  # a paper nests three levels at most; deep nesting only exhausts the stack
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
     """Path as users see it in messages: relative to ``root`` (or cwd) when possible."""
+    # Resolve the folder but not the file: a symbolic link is reported under its own name.
+    full = path.absolute().parent.resolve() / path.name
     for base in (root, Path.cwd()):
         if base is None:
             continue
         try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
+            return full.relative_to(base.resolve()).as_posix()
         except ValueError:
             continue
     return path.as_posix()
@@ -33,6 +39,10 @@ def display_path(path: Path, root: Path | None = None) -> str:
 
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     """Read a UTF-8 file (BOM and CRLF tolerated), refusing huge or undecodable files."""
+    if path.is_symlink():
+        # A link could publish any file on the build machine (e.g. ../../.env).
+        message = "symbolic links are not allowed; add the file itself"
+        return None, [Problem(shown, 1, "file", message)]
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -52,14 +62,18 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
-def _check_nodes(node: Node, shown: str, problems: list[Problem], seen: set[int]) -> None:
-    """Reject aliases and duplicate keys anywhere in the document."""
+def _check_nodes(
+    node: Node, shown: str, problems: list[Problem], seen: set[int], depth: int = 0
+) -> None:
+    """Reject aliases, duplicate keys and deep nesting anywhere in the document."""
+    if depth > MAX_DEPTH:
+        line = node.start_mark.line + 1
+        problems.append(Problem(shown, line, "file", f"nested more than {MAX_DEPTH} levels deep"))
+        return
     if id(node) in seen:
-        problems.append(
-            Problem(
-                shown, node.start_mark.line + 1, "file", "YAML anchors and aliases are not allowed"
-            )
-        )
+        if any(p.message == ALIASES for p in problems):
+            return  # once is enough: a "billion laughs" file has thousands of aliases
+        problems.append(Problem(shown, node.start_mark.line + 1, "file", ALIASES))
         return
     seen.add(id(node))
     if isinstance(node, MappingNode):
@@ -77,10 +91,10 @@ def _check_nodes(node: Node, shown: str, problems: list[Problem], seen: set[int]
                 )
             else:
                 keys[key] = line
-            _check_nodes(value_node, shown, problems, seen)
+            _check_nodes(value_node, shown, problems, seen, depth + 1)
     elif isinstance(node, SequenceNode):
         for item in node.value:
-            _check_nodes(item, shown, problems, seen)
+            _check_nodes(item, shown, problems, seen, depth + 1)
 
 
 def parse_yaml(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
@@ -98,6 +112,8 @@ def parse_yaml(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
         return None, [Problem(shown, line, "file", f"invalid YAML: {what}")]
     except yaml.YAMLError as exc:  # e.g. more than one document in the file
         return None, [Problem(shown, 1, "file", f"invalid YAML: {exc}")]
+    except RecursionError:  # PyYAML composes recursively: [[[[... exhausts the stack
+        return None, [Problem(shown, 1, "file", f"nested more than {MAX_DEPTH} levels deep")]
     if node is None:
         return None, [Problem(shown, 1, "file", "file is empty")]
     problems: list[Problem] = []
@@ -108,6 +124,41 @@ def parse_yaml(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
 def construct(node: Node) -> object:
     """Build plain Python values from a checked node with PyYAML's safe constructor."""
     return SafeConstructor().construct_object(node, deep=True)
+
+
+def _scalars(node: Node) -> Iterator[ScalarNode]:
+    if isinstance(node, ScalarNode):
+        yield node
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            yield from _scalars(item)
+    elif isinstance(node, MappingNode):
+        for key, value in node.value:
+            yield from _scalars(key)
+            yield from _scalars(value)
+
+
+def construct_checked(node: Node, shown: str) -> tuple[object, list[Problem]]:
+    """Construct ``node``, turning every failure into a Problem at the bad value's line.
+
+    PyYAML raises ValueError (not a YAMLError) for values that match a type's pattern
+    but not its range, such as ``added: 2026-13-45`` or an integer of 5,000 digits.
+    """
+    try:
+        return construct(node), []
+    except ConstructorError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else node.start_mark.line + 1
+        return None, [Problem(shown, line, "file", f"invalid YAML value: {exc.problem}")]
+    except (ValueError, OverflowError):
+        pass
+    for scalar in _scalars(node):
+        try:
+            construct(scalar)
+        except (ValueError, OverflowError):
+            kind = scalar.tag.rsplit(":", 1)[-1]
+            message = f"invalid YAML value: {describe(scalar.value)} is not a valid {kind}"
+            return None, [Problem(shown, scalar.start_mark.line + 1, "file", message)]
+    return None, [Problem(shown, node.start_mark.line + 1, "file", "invalid YAML value")]
 
 
 def load_mapping(path: Path, root: Path | None = None) -> tuple[Record | None, list[Problem]]:
@@ -126,11 +177,9 @@ def parse_mapping(text: str, shown: str) -> tuple[Record | None, list[Problem]]:
         return None, problems
     if not isinstance(node, MappingNode):
         return None, [Problem(shown, 1, "file", "expected a mapping of field: value")]
-    try:
-        data = construct(node)
-    except ConstructorError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
-        return None, [Problem(shown, line, "file", f"invalid YAML value: {exc.problem}")]
+    data, problems = construct_checked(node, shown)
+    if problems:
+        return None, problems
     lines = {k.value: k.start_mark.line + 1 for k, _ in node.value}
     return Record(shown, frozen_map(data), frozen_map(lines)), []
 
@@ -152,10 +201,9 @@ def load_sequence(path: Path, root: Path | None = None) -> tuple[list[Record], l
         if not isinstance(item, MappingNode):
             problems.append(Problem(shown, line, "entry", "expected a mapping of field: value"))
             continue
-        try:
-            data = construct(item)
-        except ConstructorError as exc:
-            problems.append(Problem(shown, line, "entry", f"invalid YAML value: {exc.problem}"))
+        data, found = construct_checked(item, shown)
+        if found:
+            problems += found
             continue
         lines = {k.value: k.start_mark.line + 1 for k, _ in item.value}
         lines.setdefault("", line)

@@ -7,6 +7,7 @@ refused rather than published.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from .load import display_path, read_text
 from .model import Problem
 
 _ACTIVE = re.compile(
-    r"<\s*(script|iframe|object|embed|form)\b|\bon[a-z]+\s*=|javascript:|vbscript:",
+    r"<\s*(script|iframe|frame|object|embed|form|meta|base|link|style)\b|\bon[a-z]+\s*="
+    # browsers ignore tabs and newlines inside a URL: java<TAB>script: still runs
+    + "|".join(["", *(r"\s*".join(word) + r"\s*:" for word in ("javascript", "vbscript"))]),
     re.IGNORECASE,
 )
 # Page names that generated sections already use.
@@ -61,14 +64,13 @@ def load_pages(content: Path) -> tuple[dict[str, str], dict[str, str], list[Prob
         problems += found
         if text is None:
             continue
-        for number, line in enumerate(text.split("\n"), 1):
-            match = _ACTIVE.search(line)
-            if match:
-                problems.append(
-                    Problem(
-                        shown, number, "page", f"active HTML is not allowed: {match.group(0)!r}"
-                    )
-                )
+        # Decode entities first, as a browser would: &#106;avascript: is javascript:.
+        decoded = "\n".join(html.unescape(line).replace("\n", " ") for line in text.split("\n"))
+        for match in _ACTIVE.finditer(decoded):
+            number = decoded.count("\n", 0, match.start()) + 1
+            problems.append(
+                Problem(shown, number, "page", f"active HTML is not allowed: {match.group(0)!r}")
+            )
         pages[name] = text
         sources[name] = shown
     return pages, sources, problems

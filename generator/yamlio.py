@@ -64,16 +64,17 @@ def dump_paper(data: Mapping[str, object]) -> str:
     """
     parts = [SCHEMA_COMMENT]
     for key, value in canonical(data).items():
-        parts.append(
-            yaml.dump(
-                {key: value},
-                Dumper=_Dumper,
-                sort_keys=False,
-                allow_unicode=True,
-                width=WIDTH if key == "abstract" else 1_000_000,
-                default_flow_style=False,
-            )
+        part = yaml.dump(
+            {key: value},
+            Dumper=_Dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=WIDTH if key == "abstract" else 1_000_000,
+            default_flow_style=False,
         )
+        # A text ending in blank lines is dumped as a kept block (>+) followed by a
+        # document end marker; the next key would come after the end of the document.
+        parts.append(part.removesuffix("...\n"))
     return "".join(parts)
 
 

@@ -1,0 +1,77 @@
+"""The internal link checker: every href/src and #anchor of a built site resolves."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+from generator.linkcheck import Broken, check_site
+
+PAGE = '<!doctype html><html><body id="top">{}</body></html>'
+
+
+def write(site: Path, rel: str, body: str) -> None:
+    path = site / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(PAGE.format(body), encoding="utf-8")
+
+
+def tiny_site(site: Path) -> None:
+    write(site, "index.html", (
+        '<a href="papers/a/">ok</a> <a href="papers/a/#abstract">ok anchor</a>'
+        '<a href="papers/missing/">missing page</a> <a href="papers/a/#nope">missing anchor</a>'
+        '<a href="#top">self</a> <a href="#gone">self missing</a> <a href="">empty</a>'
+        '<a href="https://example.org/x">external</a> <a href="mailto:a@b.c">mail</a>'
+        '<a href="//cdn.example/x.js">protocol relative</a> <a href="search/?q=x#r">query</a>'
+        '<img src="assets/logo.png"> <img src="assets/missing.png">'
+        '<a href="../../etc/passwd">escape</a> <a href="/site/papers/a/">absolute</a>'
+        '<a href="/other/papers/a/">other base</a>'
+        '<a href="papers/a/index.html#sec%20two">encoded</a>'
+    ))  # fmt: skip
+    write(site, "papers/a/index.html", '<h2 id="abstract">A</h2><a name="sec two"></a>')
+    write(site, "search/index.html", '<div id="r"></div>')
+    (site / "assets").mkdir()
+    (site / "assets" / "logo.png").write_bytes(b"png")
+    (site / "sitemap.xml").write_text(
+        "<urlset><url><loc>https://example.org/site/</loc></url></urlset>", encoding="utf-8"
+    )
+
+
+def test_finds_each_kind_of_broken_link(tmp_path):
+    tiny_site(tmp_path)
+    assert check_site(tmp_path) == [
+        Broken("index.html", "#gone", "no such anchor"),
+        Broken("index.html", "../../etc/passwd", "outside the site"),
+        Broken("index.html", "/other/papers/a/", "outside the site"),
+        Broken("index.html", "assets/missing.png", "no such file"),
+        Broken("index.html", "papers/a/#nope", "no such anchor"),
+        Broken("index.html", "papers/missing/", "no such file"),
+    ]
+
+
+def test_command_lists_broken_links_and_exits_1(tmp_path):
+    tiny_site(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.linkcheck", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "index.html: broken link -> papers/missing/" in result.stdout.splitlines()
+    assert result.stderr.strip() == "6 broken links on 1 of 3 pages"
+
+
+def test_clean_site_exits_0(tmp_path):
+    write(tmp_path, "index.html", '<a href="#top">top</a>')
+    assert check_site(tmp_path) == []
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.linkcheck", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout
+
+
+def test_seed_site_has_no_broken_links(seed_site):
+    assert [str(b) for b in check_site(seed_site)] == []

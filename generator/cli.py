@@ -13,6 +13,7 @@ import click
 from . import build as build_mod
 from .load import display_path, load_tree
 from .model import ContentError, Problem
+from .pages import load_pages
 from .report import print_problems
 from .validate import validate
 
@@ -65,7 +66,8 @@ def check(content: Path, strict: bool, paths: tuple[Path, ...]) -> None:
             raise click.UsageError(f"'{path}' is not a paper file in {content / 'papers'}/")
     records, topic_records, problems = load_tree(content)
     _papers, _, found = validate(records, topic_records)
-    problems += found
+    _pages, _sources, page_problems = load_pages(content)
+    problems += found + page_problems
     if paths:
         root = content.parent
         wanted = {p.resolve() for p in paths}

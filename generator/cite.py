@@ -8,6 +8,7 @@ are stable and unique. RIS values are single lines (RIS has no continuation line
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -45,9 +46,18 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+# Printable ASCII characters the encoder leaves as they are: text made only of these
+# needs no encoding, which skips pylatexenc's slow per-character loop for most words.
+_UNCHANGED = frozenset(c for c in map(chr, range(32, 127)) if _LATEX.unicode_to_latex(c) == c)
+
+
+@functools.lru_cache(maxsize=65536)
 def latex(text: str) -> str:
     """Plain text as LaTeX: special characters escaped, whitespace collapsed."""
-    return _LATEX.unicode_to_latex(flat(text))
+    text = flat(text)
+    if all(c in _UNCHANGED for c in text):
+        return text
+    return _LATEX.unicode_to_latex(text)
 
 
 def verbatim(text: str) -> str:

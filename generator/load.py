@@ -97,10 +97,24 @@ def _check_nodes(
             _check_nodes(item, shown, problems, seen, depth + 1)
 
 
+# libyaml composes about 10x faster; the pure-Python parser is the reference, so its
+# wording is used for every error message (an invalid file is parsed a second time).
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str) -> Node | None:
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def parse_yaml(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
     """Compose (not construct) one YAML document, turning parser errors into Problems."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

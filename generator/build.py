@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import exports, links, render
+from . import exports, links, render, search
 from .load import display_path, load_tree
 from .model import Catalogue, ContentError, Problem, frozen_map
 from .pages import load_pages
@@ -88,11 +88,15 @@ def build(
         page_sources=frozen_map(page_sources),
         topics_source=display_path(content / "topics.yml", content.parent),
     )
+    with timer.stage("search"):
+        _fail_on(search.missing_lunr(), strict)
+        search_files = search.build(catalogue)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=out.parent) as tmp:
         staging = Path(tmp)
         with timer.stage("render"):
             render.render_site(catalogue, staging)
+            search_files.write(staging)
         with timer.stage("exports"):
             exports.write(catalogue, staging)
         if after_render:

@@ -1,25 +1,259 @@
-"""Stage 5: what the site search knows about each page.
+"""Stage 5: the prebuilt search index (lunr.py) and what the results list shows.
 
-At this stage the header search is Material's own (lunr built in the browser). We
-shape its input: one entry per paper (no headings with ids on paper pages), topic
-names as tags (Material boosts tags above titles), paper pages boosted above
-everything else, and listing pages excluded.
+The browser never builds an index: it loads this one with lunr.js 2.3.9's
+``lunr.Index.load`` in a Web Worker. Files, all under ``assets/search/``:
+
+- ``index.<hash>.json``: the serialized lunr index, one document per paper; refs are
+  the paper's position in ``docs.<hash>.json`` (short refs keep the index small).
+- ``docs.<hash>.json``: per paper only what a result shows (id, title, topic numbers,
+  year, a short snippet), plus the topic names.
+- ``lunr.<hash>.min.js``: lunr.js copied from ``node_modules`` (``npm ci``).
+- ``manifest.json``: the hashed names and the tokenizer's separator. It is the only
+  file with a fixed name; the hashed files can be cached until the catalogue changes.
+
+The tokenizer splits on whitespace and punctuation (``SEPARATOR``), so "RAG" finds
+"(RAG)". Text is split here and handed to lunr.py as token lists, because lunr.py's
+builder has no separator option; the browser splits queries with the same pattern
+(sent in the manifest), then runs lunr's own trimmer, stop-word filter and stemmer, as
+the builder's default pipeline does here.
 """
 
 from __future__ import annotations
 
-from .model import Catalogue, Paper
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lunr import __TARGET_JS_VERSION__ as LUNR_VERSION
+from lunr import get_default_builder
+from lunr.builder import Builder
+
+from .model import Catalogue, Paper, Problem
 
 PAPER_BOOST = 2
 EXCLUDE = {"search": {"exclude": True}}
+ASSETS = "assets/search"
+LUNR_JS = Path(__file__).resolve().parent.parent / "node_modules" / "lunr" / "lunr.min.js"
+# Whitespace, hyphens and punctuation; a dot only when no digit follows ("3.5" stays).
+# Written so Python's re and JavaScript's RegExp read it the same way.
+SEPARATOR = r"[\s\-–—/\\()\[\]{}<>:;,!?\"'“”‘’«»|+=*&^~`@#$%…]+|\.(?![0-9])"
+# Field boosts: title and topic matches rank first.
+FIELDS = {"title": 10, "topics": 6, "authors": 3, "venue": 2, "year": 1, "abstract": 1}
+SNIPPET_CHARS = 120
+# Varint digits: a "TERM" digit ends a number, "CONT" digits come before it.
+TERM = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
+CONT = "abcdefghijklmnopqrstuvwxyzWXYZ!#"
+
+_SPLIT = re.compile(SEPARATOR)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercased tokens of ``text``, split as the browser splits queries."""
+    return [t for t in _SPLIT.split(text.lower()) if t]
+
+
+def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """The abstract's opening, cut at a word boundary: what a result shows."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _documents(catalogue: Catalogue) -> list[dict[str, object]]:
+    names = {t.id: t.name for t in catalogue.topics}
+    docs = []
+    for n, p in enumerate(catalogue.papers):
+        topics = " ".join(f"{names[t]} {t}" for t in p.topics)
+        docs.append(
+            {
+                "ref": str(n),
+                "title": tokenize(p.title),
+                "topics": tokenize(topics),
+                "authors": tokenize(" ".join(p.authors)),
+                "venue": tokenize(p.venue or ""),
+                "year": [str(p.year)] if p.year else [],
+                "abstract": tokenize(p.abstract),
+            }
+        )
+    return docs
+
+
+def builder(catalogue: Catalogue) -> Builder:
+    """A lunr.py builder with every paper added (tokenized, trimmed, stop words
+    removed, stemmed: lunr's default pipeline)."""
+    lunr_builder = get_default_builder()
+    lunr_builder.ref("ref")
+    for name, boost in FIELDS.items():
+        lunr_builder.field(name, boost=boost)
+    for doc in _documents(catalogue):
+        lunr_builder.add(doc)
+    return lunr_builder
+
+
+def _varint(n: int) -> str:
+    digits = []
+    while True:
+        digits.append(n & 31)
+        n >>= 5
+        if not n:
+            break
+    digits.reverse()
+    return "".join(CONT[d] for d in digits[:-1]) + TERM[digits[-1]]
+
+
+def compact_index(lunr_builder: Builder) -> dict[str, object]:
+    """The index as postings, term frequencies and field lengths, about a third of
+    lunr's serialized size (gzipped).
+
+    lunr's serialized index repeats every (term, field, paper) twice, once as a
+    posting and once as a field-vector score with three decimals. Both follow from
+    the postings, the term frequencies and the field lengths, so only those are sent;
+    the worker recomputes the scores with lunr's formula (BM25, the builder's ``b``
+    and ``k1``, field boosts), rebuilds lunr's serialized form and loads it with
+    ``lunr.Index.load``. Per field, a term's papers are one chunk of varints (gap
+    to the previous paper times two, plus one if a term frequency above one follows);
+    chunks are separated by spaces in sorted term order.
+    """
+    fields = list(lunr_builder._fields)
+    terms = sorted(lunr_builder.inverted_index)
+    frequencies = lunr_builder.field_term_frequencies
+    postings = []
+    for field_name in fields:
+        chunks = []
+        for term in terms:
+            refs = sorted(int(r) for r in lunr_builder.inverted_index[term][field_name])
+            parts, previous = [], -1
+            for ref in refs:
+                tf = frequencies[f"{field_name}/{ref}"][term]
+                parts.append(_varint((ref - previous) * 2 + (tf > 1)))
+                if tf > 1:
+                    parts.append(_varint(tf))
+                previous = ref
+            chunks.append("".join(parts))
+        postings.append(" ".join(chunks))
+    count = lunr_builder.document_count
+    lengths = [
+        "".join(_varint(lunr_builder.field_lengths[f"{f}/{n}"]) for n in range(count))
+        for f in fields
+    ]
+    return {
+        "format": "papercat-lunr-1",
+        "version": LUNR_VERSION,
+        "fields": fields,
+        "boosts": [lunr_builder._fields[f].boost for f in fields],
+        "b": lunr_builder._b,
+        "k1": lunr_builder._k1,
+        "count": count,
+        "pipeline": lunr_builder.search_pipeline.serialize(),
+        "terms": " ".join(terms),
+        "postings": postings,
+        "lengths": lengths,
+    }
+
+
+def _display(catalogue: Catalogue, paper: Paper) -> list[object]:
+    topic_numbers = {t.id: n for n, t in enumerate(catalogue.topics)}
+    return [
+        paper.id,
+        paper.title,
+        [topic_numbers[t] for t in paper.topics],
+        paper.year or 0,
+        snippet(paper.abstract),
+    ]
+
+
+def display_data(catalogue: Catalogue) -> dict[str, object]:
+    """What results show: topics as [id, name] and papers in index-ref order."""
+    return {
+        "topics": [[t.id, t.name] for t in catalogue.topics],
+        "papers": [_display(catalogue, p) for p in catalogue.papers],
+    }
+
+
+def _compact(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _hashed(stem: str, suffix: str, data: bytes) -> str:
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}{suffix}"
+
+
+@dataclass(frozen=True)
+class SearchBundle:
+    """The search files (path relative to docs/ -> bytes) and the search page."""
+
+    files: dict[str, bytes]
+
+    def write(self, out: Path) -> None:
+        for rel, data in sorted(self.files.items()):
+            target = out / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+
+def missing_lunr() -> list[Problem]:
+    """A problem if lunr.js is not installed (the Makefile runs ``npm ci``)."""
+    if LUNR_JS.is_file():
+        return []
+    return [Problem("node_modules/lunr/lunr.min.js", 1, "search", "not found: run `npm ci`")]
+
+
+def build(catalogue: Catalogue) -> SearchBundle:
+    """Every search file: index, display data, lunr.js, manifest and the results page."""
+    index = _compact(compact_index(builder(catalogue)))
+    docs = _compact(display_data(catalogue))
+    lunr_js = LUNR_JS.read_bytes()
+    names = {
+        "index": _hashed("index", ".json", index),
+        "docs": _hashed("docs", ".json", docs),
+        "lunr": _hashed("lunr", ".min.js", lunr_js),
+    }
+    manifest = {**names, "separator": SEPARATOR, "papers": len(catalogue.papers)}
+    files = {
+        f"{ASSETS}/{names['index']}": index,
+        f"{ASSETS}/{names['docs']}": docs,
+        f"{ASSETS}/{names['lunr']}": lunr_js,
+        f"{ASSETS}/manifest.json": _compact(manifest) + b"\n",
+        "search.md": SEARCH_PAGE.encode("utf-8"),
+    }
+    return SearchBundle(files)
+
+
+# The full results page; the script (partials/pc-scripts-search.html) fills it in.
+SEARCH_PAGE = """\
+---
+title: Search
+description: Search the catalogue by title, topic, author, venue, year and abstract.
+hide: ["navigation", "toc"]
+---
+
+<div class="pc-search-page" data-pc-search-page>
+<h1>Search</h1>
+<form class="pc-search-page__form" role="search" action="." method="get">
+<label for="pc-search-page-q" class="pc-search-page__label">Search the catalogue</label>
+<input id="pc-search-page-q" class="pc-search-page__input" type="search" name="q"
+  autocomplete="off" spellcheck="false" placeholder="Title, topic, author, abstract…">
+<button class="md-button md-button--primary" type="submit">Search</button>
+</form>
+<p class="pc-search-page__status" role="status" aria-live="polite">Type a query to search the catalogue.</p>
+<div class="pc-search-page__body">
+<nav class="pc-search-page__facets" aria-label="Filter results"></nav>
+<ol class="pc-search-page__results"></ol>
+</div>
+<p><a href="../search-help/">How search works</a></p>
+</div>
+"""
 
 
 def paper_meta(catalogue: Catalogue, paper: Paper) -> dict[str, object]:
-    """Front-matter keys that steer search for one paper page."""
+    """Front-matter keys for one paper page (topic names as tags)."""
     names = [catalogue.topic(t).name for t in paper.topics]
     return {"tags": names + list(paper.topics), "search": {"boost": PAPER_BOOST}}
 
 
 def listing_meta() -> dict[str, object]:
-    """Front matter for listing pages (topics index): kept out of search results."""
+    """Front matter for listing pages (topics index)."""
     return dict(EXCLUDE)

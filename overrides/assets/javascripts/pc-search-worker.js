@@ -1,0 +1,330 @@
+/* papercat search worker: loads the prebuilt lunr index and answers queries.
+ *
+ * The generator (generator/search.py) writes assets/search/manifest.json naming the
+ * content-hashed index, display data and lunr.js. The index arrives as postings,
+ * term frequencies and field lengths; expand() recomputes lunr's field-vector scores
+ * (BM25, as lunr's Builder does) and hands lunr's serialized form to lunr.Index.load.
+ * Also loaded by node (tests/search_node.js) through module.exports.
+ */
+"use strict";
+
+var TERM = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
+var CONT = "abcdefghijklmnopqrstuvwxyzWXYZ!#";
+var DIGIT = new Int8Array(128).fill(-1);
+var LAST = new Uint8Array(128);
+for (var i = 0; i < 32; i++) {
+  DIGIT[TERM.charCodeAt(i)] = i; LAST[TERM.charCodeAt(i)] = 1;
+  DIGIT[CONT.charCodeAt(i)] = i;
+}
+var EMPTY = Object.freeze({});
+var FIELD_FILTERS = { topic: 1, topics: 1, year: 1, title: 1, author: 1, authors: 1, venue: 1, abstract: 1 };
+var MIN_PREFIX = 3, MIN_TYPO = 5;
+
+/* Read the varints of one string into an array of numbers. */
+function varints(text, start, end) {
+  var out = [], n = 0;
+  for (var i = start; i < end; i++) {
+    var c = text.charCodeAt(i);
+    n = n * 32 + DIGIT[c];
+    if (LAST[c]) { out.push(n); n = 0; }
+  }
+  return out;
+}
+
+/* The compact index (generator/search.py: compact_index) -> lunr's serialized form. */
+function expand(compact) {
+  var fields = compact.fields, count = compact.count, k1 = compact.k1, b = compact.b;
+  var terms = compact.terms.split(" ");
+  var nf = fields.length, f, d, t;
+  var lengths = [], average = [];
+  for (f = 0; f < nf; f++) {
+    var row = varints(compact.lengths[f], 0, compact.lengths[f].length), sum = 0;
+    for (d = 0; d < count; d++) sum += row[d];
+    lengths.push(row);
+    average.push(sum / count);
+  }
+  // postings[f][t] = [ref, tf, ref, tf, ...]
+  var postings = [];
+  for (f = 0; f < nf; f++) {
+    var text = compact.postings[f], lists = [], pos = 0;
+    for (t = 0; t < terms.length; t++) {
+      var end = text.indexOf(" ", pos);
+      if (end < 0) end = text.length;
+      var nums = varints(text, pos, end), list = [], ref = -1;
+      for (var j = 0; j < nums.length; j++) {
+        ref += nums[j] >> 1;
+        var tf = 1;
+        if (nums[j] & 1) tf = nums[++j];
+        list.push(ref, tf);
+      }
+      lists.push(list);
+      pos = end + 1;
+    }
+    postings.push(lists);
+  }
+  var vectors = [];
+  for (d = 0; d < count; d++) for (f = 0; f < nf; f++) vectors.push([]);
+  var inverted = new Array(terms.length);
+  for (t = 0; t < terms.length; t++) {
+    var posting = { _index: t }, withTerm = 0;
+    for (f = 0; f < nf; f++) withTerm += postings[f][t].length / 2;
+    // lunr.idf, written out: the same expression as lunr.js and lunr.py.
+    var x = (count - withTerm + 0.5) / (withTerm + 0.5);
+    var idf = Math.log(1 + Math.abs(x));
+    for (f = 0; f < nf; f++) {
+      var l = postings[f][t], docs = {}, boost = compact.boosts[f];
+      for (var p = 0; p < l.length; p += 2) {
+        var r = l[p], freq = l[p + 1];
+        docs[r] = EMPTY;
+        var score = idf * ((k1 + 1) * freq) /
+          (k1 * (1 - b + b * (lengths[f][r] / average[f])) + freq);
+        score *= boost;
+        vectors[r * nf + f].push(t, Math.round(score * 1000) / 1000);
+      }
+      posting[fields[f]] = docs;
+    }
+    inverted[t] = [terms[t], posting];
+  }
+  var fieldVectors = new Array(vectors.length);
+  for (d = 0; d < count; d++) {
+    for (f = 0; f < nf; f++) fieldVectors[d * nf + f] = [fields[f] + "/" + d, vectors[d * nf + f]];
+  }
+  return {
+    version: compact.version, fields: fields, fieldVectors: fieldVectors,
+    invertedIndex: inverted, pipeline: compact.pipeline,
+  };
+}
+
+/* The search engine over a loaded index and its display data. */
+function Engine(lunr, index, docs, separator) {
+  this.lunr = lunr; this.index = index; this.docs = docs;
+  this.split = new RegExp(separator);
+  this.words = new RegExp("(?:" + separator + ")", "g");
+  this.topicIds = docs.topics.map(function (t) { return t[0]; });
+}
+
+/* Tokens as the generator makes them: split, lowercase, trimmed, no stop words. */
+Engine.prototype.tokens = function (text) {
+  var lunr = this.lunr, out = [];
+  text.toLowerCase().split(this.split).forEach(function (part) {
+    if (!part) return;
+    var token = lunr.trimmer(new lunr.Token(part, {}));
+    if (!token || !token.toString()) return;
+    if (lunr.stopWordFilter(token) === undefined) return;
+    out.push(token.toString());
+  });
+  return out;
+};
+
+Engine.prototype.stem = function (word) {
+  return this.lunr.stemmer(new this.lunr.Token(word, {})).toString();
+};
+
+/* Parse a query: free words, "quoted words" (required) and field:value filters. */
+Engine.prototype.parse = function (query) {
+  var parsed = { free: [], required: [], filters: { topic: [], year: null } };
+  var re = /([A-Za-z]+):("[^"]*"?|\S+)|"([^"]*)"?|(\S+)/g, m, self = this;
+  while ((m = re.exec(query))) {
+    var field = m[1] && m[1].toLowerCase();
+    if (field && FIELD_FILTERS[field]) {
+      var value = m[2].replace(/^"|"$/g, "");
+      if (field === "topic" || field === "topics") {
+        parsed.filters.topic.push(value.toLowerCase());
+      } else if (field === "year") {
+        var years = value.match(/^(\d{4})(?:(?:\.\.|-)(\d{4})?)?$/);
+        if (years) parsed.filters.year = [+years[1], years[2] ? +years[2] : (/\.\.|-/.test(value) ? 9999 : +years[1])];
+      } else {
+        var name = field === "author" ? "authors" : field;
+        self.tokens(value).forEach(function (t) { parsed.required.push({ term: t, field: name }); });
+      }
+    } else if (m[3] !== undefined) {
+      self.tokens(m[3]).forEach(function (t) { parsed.required.push({ term: t, field: null }); });
+    } else {
+      var text = m[0];
+      self.tokens(text).forEach(function (t) { parsed.free.push(t); });
+    }
+  }
+  return parsed;
+};
+
+function distance1(a, b) {
+  // true if a and b are at most one edit apart
+  if (a === b) return true;
+  var la = a.length, lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  var i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) return a.slice(i + 1) === b.slice(i + 1) ||
+    (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+Engine.prototype.run = function (parsed, typo) {
+  var lunr = this.lunr, self = this;
+  var stems = parsed.free.map(function (t) { return self.stem(t); });
+  var results = this.index.query(function (q) {
+    parsed.free.forEach(function (t, i) {
+      q.term(t, { boost: 10, usePipeline: true });
+      if (t.length >= MIN_PREFIX) {
+        q.term(t, { boost: 1, usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING });
+      }
+      if (typo && t.length >= MIN_TYPO) {
+        q.term(stems[i], { boost: 0.5, usePipeline: false, editDistance: 1 });
+      }
+    });
+    parsed.required.forEach(function (r) {
+      var clause = { usePipeline: true, presence: lunr.Query.presence.REQUIRED, boost: 10 };
+      if (r.field) clause.fields = [r.field];
+      q.term(r.term, clause);
+    });
+  });
+  // How many of the free words each paper matched: all words first, then score.
+  var cache = {};
+  function owners(term) {
+    if (cache[term]) return cache[term];
+    var found = [];
+    parsed.free.forEach(function (t, i) {
+      if (term === stems[i] || (t.length >= MIN_PREFIX && term.lastIndexOf(t, 0) === 0) ||
+          (typo && t.length >= MIN_TYPO && distance1(term, stems[i]))) found.push(i);
+    });
+    return (cache[term] = found);
+  }
+  return results.map(function (r) {
+    var seen = {};
+    var terms = Object.keys(r.matchData.metadata);
+    terms.forEach(function (term) { owners(term).forEach(function (i) { seen[i] = 1; }); });
+    return { n: +r.ref, score: r.score, cover: Object.keys(seen).length, terms: terms };
+  });
+};
+
+Engine.prototype.keep = function (parsed, n) {
+  var paper = this.docs.papers[n], f = parsed.filters, self = this;
+  if (f.year && (paper[3] < f.year[0] || paper[3] > f.year[1])) return false;
+  for (var i = 0; i < f.topic.length; i++) {
+    var want = f.topic[i];
+    var ok = paper[2].some(function (k) {
+      var id = self.topicIds[k];
+      return id === want || self.docs.topics[k][1].toLowerCase() === want;
+    });
+    if (!ok) return false;
+  }
+  return true;
+};
+
+/* Search: returns every matching paper (best first) and whether typos were used. */
+Engine.prototype.search = function (query) {
+  var parsed = this.parse(query), self = this, hits, typo = false;
+  var hasFilter = parsed.filters.topic.length || parsed.filters.year;
+  if (!parsed.free.length && !parsed.required.length) {
+    if (!hasFilter) return { hits: [], parsed: parsed, typo: false };
+    hits = this.docs.papers.map(function (p, n) { return { n: n, score: 0, cover: 0, terms: [] }; });
+    hits.sort(function (a, b) {
+      return (self.docs.papers[b.n][3] - self.docs.papers[a.n][3]) || (a.n - b.n);
+    });
+  } else {
+    hits = this.run(parsed, false);
+    var all = parsed.free.length;
+    var complete = hits.filter(function (h) { return h.cover === all && self.keep(parsed, h.n); });
+    if (all && complete.length === 0) {
+      hits = this.run(parsed, true);
+      typo = true;
+    }
+    hits.sort(function (a, b) { return (b.cover - a.cover) || (b.score - a.score) || (a.n - b.n); });
+  }
+  hits = hits.filter(function (h) { return self.keep(parsed, h.n); });
+  return { hits: hits, parsed: parsed, typo: typo };
+};
+
+/* Ranges [start, end] of words in text whose stem is one of the matched terms. */
+Engine.prototype.marks = function (text, terms) {
+  if (!terms.length) return [];
+  var set = {}, out = [], lunr = this.lunr, start = 0, m, self = this;
+  terms.forEach(function (t) { set[t] = 1; });
+  this.words.lastIndex = 0;
+  function check(s, e) {
+    if (e <= s) return;
+    var token = lunr.trimmer(new lunr.Token(text.slice(s, e).toLowerCase(), {}));
+    var word = token.toString();
+    if (word && set[self.stem(word)]) {
+      var offset = text.slice(s, e).toLowerCase().indexOf(word);
+      out.push([s + offset, s + offset + word.length]);
+    }
+  }
+  while ((m = this.words.exec(text))) {
+    if (m[0] === "") { this.words.lastIndex++; continue; }
+    check(start, m.index);
+    start = m.index + m[0].length;
+  }
+  check(start, text.length);
+  return out;
+};
+
+/* A page of results with display data, plus topic and year facets over all hits. */
+Engine.prototype.page = function (query, offset, limit, facets) {
+  var found = this.search(query), docs = this.docs, self = this;
+  var items = found.hits.slice(offset, offset + limit).map(function (h) {
+    var p = docs.papers[h.n];
+    return {
+      id: p[0], title: p[1], year: p[3] || null, snippet: p[4],
+      topics: p[2].map(function (k) { return docs.topics[k]; }),
+      titleMarks: self.marks(p[1], h.terms), snippetMarks: self.marks(p[4], h.terms),
+    };
+  });
+  var out = { query: query, total: found.hits.length, items: items, typo: found.typo };
+  if (facets) {
+    var topics = {}, years = {};
+    found.hits.forEach(function (h) {
+      var p = docs.papers[h.n];
+      p[2].forEach(function (k) { topics[k] = (topics[k] || 0) + 1; });
+      if (p[3]) years[p[3]] = (years[p[3]] || 0) + 1;
+    });
+    out.facets = {
+      topics: Object.keys(topics).map(function (k) { return [docs.topics[k][0], docs.topics[k][1], topics[k]]; })
+        .sort(function (a, b) { return (b[2] - a[2]) || (a[1] < b[1] ? -1 : 1); }),
+      years: Object.keys(years).map(function (y) { return [+y, years[y]]; })
+        .sort(function (a, b) { return b[0] - a[0]; }),
+    };
+  }
+  return out;
+};
+
+if (typeof module !== "undefined" && module.exports) {
+  module.exports = { expand: expand, Engine: Engine, varints: varints };
+} else {
+  var engine = null, loading = null;
+  var load = function (manifestUrl) {
+    var started = performance.now();
+    return fetch(manifestUrl, { cache: "no-cache" }).then(function (r) { return r.json(); })
+      .then(function (manifest) {
+        var base = new URL(".", manifestUrl);
+        importScripts(new URL(manifest.lunr, base).href);
+        return Promise.all([
+          fetch(new URL(manifest.index, base)).then(function (r) { return r.json(); }),
+          fetch(new URL(manifest.docs, base)).then(function (r) { return r.json(); }),
+        ]).then(function (parts) {
+          var index = self.lunr.Index.load(expand(parts[0]));
+          engine = new Engine(self.lunr, index, parts[1], manifest.separator);
+          return performance.now() - started;
+        });
+      });
+  };
+  self.onmessage = function (event) {
+    var msg = event.data;
+    if (msg.type === "load") {
+      loading = loading || load(msg.manifest);
+      loading.then(function (ms) {
+        self.postMessage({ type: "ready", ms: ms, papers: engine.docs.papers.length });
+      }, function (error) {
+        loading = null;
+        self.postMessage({ type: "error", message: String(error) });
+      });
+    } else if (msg.type === "query" && engine) {
+      var t0 = performance.now();
+      var result = engine.page(msg.query, msg.offset || 0, msg.limit || 10, !!msg.facets);
+      result.id = msg.id;
+      result.ms = performance.now() - t0;
+      result.type = "results";
+      self.postMessage(result);
+    }
+  };
+}

@@ -1,0 +1,258 @@
+/* papercat search box and results page (the main-thread half; pc-search-worker.js
+ * does the searching). Material's search plugin is off, so this mounts a search box
+ * with Material's look (from the <template> in partials/pc-scripts-search.html) into
+ * the header, as a combobox: ↑ ↓ move, Enter opens, Esc closes, "/" focuses.
+ * Content is untrusted: titles and snippets are inserted as text nodes; highlights
+ * wrap ranges of that text in <mark> elements, never HTML strings.
+ */
+(function () {
+  "use strict";
+  if (window.pcSearch) return; // loaded once; instant navigation keeps it alive
+  var script = document.currentScript;
+  var root = new URL(script.getAttribute("data-root"), location.href);
+  var workerUrl = new URL(script.getAttribute("data-worker"), location.href);
+  var manifestUrl = new URL("assets/search/manifest.json", root).href;
+  var LIMIT = 8, PAGE = 50;
+
+  var worker = null, readyAt = null, callbacks = {}, nextId = 1;
+  var ready = new Promise(function (resolve, reject) {
+    callbacks.ready = resolve; callbacks.error = reject;
+  });
+  var api = window.pcSearch = { ready: ready, loadStarted: null, readyMs: null, load: load };
+
+  function load() {
+    if (worker) return ready;
+    api.loadStarted = performance.now();
+    worker = new Worker(workerUrl);
+    worker.onmessage = function (event) {
+      var msg = event.data;
+      if (msg.type === "ready") {
+        readyAt = performance.now();
+        api.readyMs = readyAt - api.loadStarted;
+        callbacks.ready(msg);
+      } else if (msg.type === "error") {
+        callbacks.error(new Error(msg.message));
+      } else if (msg.type === "results" && callbacks[msg.id]) {
+        callbacks[msg.id](msg);
+        delete callbacks[msg.id];
+      }
+    };
+    worker.postMessage({ type: "load", manifest: manifestUrl });
+    return ready;
+  }
+
+  /* Ask the worker; resolves with { total, items, facets? }. */
+  function query(text, options) {
+    return load().then(function () {
+      return new Promise(function (resolve) {
+        var id = nextId++;
+        callbacks[id] = resolve;
+        worker.postMessage(Object.assign({ type: "query", id: id, query: text }, options));
+      });
+    });
+  }
+  api.query = query;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  /* Text with the [start, end] ranges wrapped in <mark>, as DOM nodes. */
+  function marked(parent, text, ranges) {
+    var at = 0;
+    ranges.forEach(function (r) {
+      if (r[0] < at) return;
+      parent.appendChild(document.createTextNode(text.slice(at, r[0])));
+      parent.appendChild(el("mark", null, text.slice(r[0], r[1])));
+      at = r[1];
+    });
+    parent.appendChild(document.createTextNode(text.slice(at)));
+    return parent;
+  }
+
+  function paperUrl(id) { return new URL("papers/" + id + "/", root).href; }
+  function searchUrl(q) { return new URL("search/?q=" + encodeURIComponent(q), root).href; }
+
+  function resultBody(item, link) {
+    marked(link.appendChild(el("span", "pc-hit__title")), item.title, item.titleMarks);
+    var meta = link.appendChild(el("span", "pc-hit__meta"));
+    meta.textContent = item.topics.map(function (t) { return t[1]; }).join(" · ") +
+      (item.year ? " · " + item.year : "");
+    marked(link.appendChild(el("span", "pc-hit__snippet")), item.snippet, item.snippetMarks);
+  }
+
+  /* ---- the header search box ---- */
+  function mountBox() {
+    if (document.querySelector(".pc-search")) return;
+    var template = document.getElementById("pc-search-template");
+    var header = document.querySelector(".md-header__inner");
+    if (!template || !header) return;
+    var parts = template.content.cloneNode(true);
+    var box = parts.querySelector(".pc-search");
+    header.insertBefore(parts, header.querySelector(".md-header__source"));
+    var toggle = document.getElementById("__search");
+    var input = box.querySelector("input"), list = box.querySelector("[role=listbox]");
+    var meta = box.querySelector(".md-search-result__meta"), form = box.querySelector("form");
+    var active = -1, latest = 0, results = [];
+
+    function open(state) {
+      if (toggle) toggle.checked = state;
+      input.setAttribute("aria-expanded", state && input.value ? "true" : "false");
+    }
+    function setActive(i) {
+      var options = list.querySelectorAll("[role=option]");
+      if (!options.length) { active = -1; return; }
+      active = (i + options.length) % options.length;
+      options.forEach(function (o, n) { o.setAttribute("aria-selected", n === active ? "true" : "false"); });
+      input.setAttribute("aria-activedescendant", options[active].id);
+      options[active].scrollIntoView({ block: "nearest" });
+    }
+    function render(res) {
+      list.textContent = "";
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      results = res.items;
+      if (!input.value.trim()) { meta.textContent = "Type to start searching"; return; }
+      meta.textContent = res.total === 0 ? "No matching papers" :
+        res.total === 1 ? "1 matching paper" : res.total + " matching papers";
+      res.items.forEach(function (item, n) {
+        var li = list.appendChild(el("li", "md-search-result__item pc-hit"));
+        li.id = "pc-search-option-" + n;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        var a = li.appendChild(el("a", "md-search-result__link"));
+        a.href = paperUrl(item.id);
+        a.tabIndex = -1;
+        resultBody(item, a.appendChild(el("article", "md-search-result__article")));
+      });
+      if (res.total > res.items.length) {
+        var li = list.appendChild(el("li", "md-search-result__item pc-hit pc-hit--more"));
+        li.id = "pc-search-option-more";
+        li.setAttribute("role", "option");
+        var a = li.appendChild(el("a", "md-search-result__link", "Show all " + res.total + " results"));
+        a.href = searchUrl(input.value);
+        a.tabIndex = -1;
+      }
+      input.setAttribute("aria-expanded", "true");
+    }
+    function update() {
+      var id = ++latest, text = input.value;
+      if (!text.trim()) { render({ items: [], total: 0 }); return; }
+      query(text, { limit: LIMIT }).then(function (res) { if (id === latest) render(res); });
+    }
+    function go(href) { open(false); input.blur(); location.assign(href); }
+
+    input.addEventListener("focus", function () {
+      open(true);
+      if (!worker) meta.textContent = "Loading the search index…";
+      load().then(function () { update(); }, function () { meta.textContent = "Search is unavailable."; });
+    });
+    input.addEventListener("input", update);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") { event.preventDefault(); setActive(active + 1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); setActive(active - 1); }
+      else if (event.key === "Enter") {
+        event.preventDefault();
+        var options = list.querySelectorAll("[role=option] a");
+        if (active >= 0 && options[active]) options[active].click();
+        else if (input.value.trim()) go(searchUrl(input.value));
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        if (input.value) { input.value = ""; update(); } else { open(false); input.blur(); }
+      }
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("reset", function () { setTimeout(update); input.focus(); });
+    list.addEventListener("click", function () { open(false); });
+    if (toggle) {
+      toggle.addEventListener("change", function () { if (toggle.checked) input.focus(); });
+    }
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+      if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === "/" || event.key === "s" || event.key === "f") {
+        event.preventDefault();
+        input.focus();
+        input.select();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!box.contains(event.target) && !event.target.closest("label[for=__search]")) open(false);
+    });
+  }
+
+  /* ---- the results page (/search/?q=...) ---- */
+  function mountPage() {
+    var pageRoot = document.querySelector("[data-pc-search-page]");
+    if (!pageRoot || pageRoot.dataset.mounted) return;
+    pageRoot.dataset.mounted = "1";
+    var input = pageRoot.querySelector("input[name=q]");
+    var status = pageRoot.querySelector("[role=status]");
+    var list = pageRoot.querySelector(".pc-search-page__results");
+    var facets = pageRoot.querySelector(".pc-search-page__facets");
+    var q = new URLSearchParams(location.search).get("q") || "";
+    input.value = q;
+    var shown = 0;
+
+    function facetGroup(title, rows, filter) {
+      var group = facets.appendChild(el("section", "pc-facet"));
+      group.appendChild(el("h2", "pc-facet__title", title));
+      var ul = group.appendChild(el("ul", "pc-facet__list"));
+      rows.forEach(function (row) {
+        var li = ul.appendChild(el("li"));
+        var a = li.appendChild(el("a", "pc-facet__link", row.label));
+        a.href = searchUrl((q.trim() + " " + filter + ":" + row.value).trim());
+        li.appendChild(el("span", "pc-facet__count", String(row.count)));
+      });
+    }
+    function more() {
+      query(q, { offset: shown, limit: PAGE, facets: shown === 0 }).then(function (res) {
+        if (shown === 0) {
+          status.textContent = res.total === 0 ? "No papers match “" + q + "”." :
+            res.total + (res.total === 1 ? " paper matches" : " papers match") + " “" + q + "”.";
+          facets.textContent = "";
+          if (res.facets && res.total) {
+            facetGroup("Topics", res.facets.topics.map(function (t) {
+              return { label: t[1], value: t[0], count: t[2] };
+            }), "topic");
+            facetGroup("Years", res.facets.years.map(function (y) {
+              return { label: String(y[0]), value: String(y[0]), count: y[1] };
+            }), "year");
+          }
+        }
+        res.items.forEach(function (item) {
+          var li = list.appendChild(el("li", "pc-hit"));
+          var a = li.appendChild(el("a", "pc-hit__link"));
+          a.href = paperUrl(item.id);
+          resultBody(item, a);
+        });
+        shown += res.items.length;
+        var old = pageRoot.querySelector(".pc-search-page__more");
+        if (old) old.remove();
+        if (shown < res.total) {
+          var button = pageRoot.querySelector(".pc-search-page__body")
+            .appendChild(el("button", "md-button pc-search-page__more", "Show more results"));
+          button.type = "button";
+          button.addEventListener("click", more);
+        }
+      });
+    }
+    if (q.trim()) {
+      status.textContent = "Searching…";
+      more();
+    }
+  }
+
+  function mount() { mountBox(); mountPage(); }
+  mount();
+  // Material's instant navigation swaps the page content without reloading scripts.
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(mount);
+  // Load when the browser is idle, so the first focus usually finds search ready.
+  if (script.hasAttribute("data-idle") && "requestIdleCallback" in window) {
+    requestIdleCallback(function () { load(); }, { timeout: 4000 });
+  }
+})();

@@ -1,0 +1,27 @@
+// Run papercat's search engine (the worker's code) in node over a built docs/ folder.
+// Usage: node search_node.js DOCS_DIR < requests.json  (requests: {"expand": bool,
+// "queries": [...], "lunr_queries": [...]}); prints JSON results on stdout.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const lunr = require(path.join(__dirname, "..", "..", "node_modules", "lunr"));
+const worker = require(path.join(__dirname, "..", "..", "overrides", "assets", "javascripts",
+  "pc-search-worker.js"));
+
+const dir = path.join(process.argv[2], "assets", "search");
+const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
+const compact = JSON.parse(fs.readFileSync(path.join(dir, manifest.index), "utf8"));
+const docs = JSON.parse(fs.readFileSync(path.join(dir, manifest.docs), "utf8"));
+const request = JSON.parse(fs.readFileSync(0, "utf8"));
+const serialized = worker.expand(compact);
+const index = lunr.Index.load(serialized);
+const engine = new worker.Engine(lunr, index, docs, manifest.separator);
+const out = {};
+if (request.expand) out.serialized = serialized;
+// Raw lunr query strings, for parity with lunr.py's Index.search.
+out.lunr = (request.lunr_queries || []).map((q) =>
+  index.search(q).map((r) => [docs.papers[+r.ref][0], r.score]));
+// Reader queries through the site's engine: the ranked paper ids.
+out.engine = (request.queries || []).map((q) => engine.page(q, 0, request.limit || 10, false)
+  .items.map((i) => i.id));
+process.stdout.write(JSON.stringify(out));

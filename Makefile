@@ -16,6 +16,7 @@ help:
 	@echo "make lint    ruff lint and format check, actionlint and zizmor on the workflows"
 	@echo "make check   check content/ like CI: check --strict, fmt --check, schema --check"
 	@echo "make format  apply ruff formatting"
+	@echo "make bench   search benchmark (SIZES=200,2000 for a quick run)"
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,7 +24,14 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: $(STAMP)
+# lunr.js for the search box comes from npm, pinned by package-lock.json; the
+# generator copies it into docs/. Re-run `npm ci` when the lockfile changes.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP) $(NODE_STAMP)
 
 # The Markdown site (docs/) from content/; fails with file:line messages on bad content.
 docs: install
@@ -61,6 +69,13 @@ lint: install node_modules/.package-lock.json
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Search benchmark (not a test): synthetic catalogues, generator + mkdocs build, then
+# search timings in headless Chromium beside stock Material search. SIZES=200,2000 for
+# a quick run; the full run (200, 2,000 and 10,000 papers) takes about 15 minutes.
+SIZES ?= 200,2000,10000
+bench: install
+	$(PY) -m bench --sizes $(SIZES)
 
 clean:
 	rm -rf docs site .build-site .pytest_cache .ruff_cache

@@ -1,0 +1,193 @@
+"""The prebuilt search index: tokenizer, files, determinism, and parity with lunr.js.
+
+Parity: the site ships the index in a compact form that the worker expands back into
+lunr's serialized form (pc-search-worker.js: expand). Expanded in node with lunr.js
+2.3.9, it must equal what lunr.py serializes, and lunr.js must return the same hits
+with the same scores as lunr.py for the same queries.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from lunr.index import Index
+
+from generator import search
+from generator.build import build
+from tests.conftest import FIXTURES, IN_CI, ROOT
+
+MINI = FIXTURES / "search-mini"
+NODE_SCRIPT = ROOT / "tests" / "js" / "search_node.js"
+
+
+def node() -> str:
+    exe = shutil.which("node")
+    if not exe or not search.LUNR_JS.is_file():
+        message = "node and node_modules/lunr are needed (npm ci)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return exe
+
+
+def run_node(docs: Path, request: dict) -> dict:
+    """Run tests/js/search_node.js over a built docs/ folder."""
+    out = subprocess.run(
+        [node(), str(NODE_SCRIPT), str(docs)],
+        input=json.dumps(request), capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(out.stdout)
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory):
+    out = tmp_path_factory.mktemp("mini") / "docs"
+    result = build(MINI, out)
+    return out, result.catalogue
+
+
+def test_tokenizer_splits_on_punctuation():
+    assert search.tokenize("Retrieval-Augmented Generation (RAG)") == [
+        "retrieval", "augmented", "generation", "rag",
+    ]  # fmt: skip
+    assert search.tokenize('GraphRAG/Local: "quoted" [x]') == ["graphrag", "local", "quoted", "x"]
+    # A dot splits only when no digit follows: versions stay whole.
+    assert search.tokenize("GPT-3.5 beats v2. Then") == ["gpt", "3.5", "beats", "v2", "then"]
+
+
+def test_files_are_content_hashed_and_listed_in_the_manifest(mini):
+    docs, _ = mini
+    folder = docs / search.ASSETS
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for key in ("index", "docs", "lunr"):
+        name = manifest[key]
+        data = (folder / name).read_bytes()
+        assert name.split(".")[1] == search.hashlib.sha256(data).hexdigest()[:10]
+    assert manifest["papers"] == 8
+    assert (docs / "search.md").is_file()
+    assert not (docs / "search_index.json").exists()
+
+
+def test_build_is_deterministic(tmp_path):
+    build(MINI, tmp_path / "a")
+    build(MINI, tmp_path / "b")
+    names = sorted(p.name for p in (tmp_path / "a" / search.ASSETS).iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b" / search.ASSETS).iterdir())
+    for name in names:
+        a = (tmp_path / "a" / search.ASSETS / name).read_bytes()
+        assert a == (tmp_path / "b" / search.ASSETS / name).read_bytes()
+
+
+def test_display_data_is_compact_and_plain(mini):
+    _, catalogue = mini
+    data = search.display_data(catalogue)
+    ids = [row[0] for row in data["papers"]]
+    assert ids == [p.id for p in catalogue.papers]  # index refs are positions
+    for row in data["papers"]:
+        assert len(row[4]) <= search.SNIPPET_CHARS
+    script = next(r for r in data["papers"] if r[0] == "script-title")
+    assert script[1].startswith("Escaping <script>")  # text, escaped when shown
+
+
+def test_missing_lunr_js_is_a_clear_problem(monkeypatch, tmp_path):
+    monkeypatch.setattr(search, "LUNR_JS", tmp_path / "nope.js")
+    [problem] = search.missing_lunr()
+    assert "npm ci" in str(problem)
+
+
+def _vectors(serialized: dict) -> dict[str, dict[str, float]]:
+    """fieldRef -> {term: score}, independent of the term numbering."""
+    terms = {posting["_index"]: term for term, posting in serialized["invertedIndex"]}
+    out = {}
+    for ref, elements in serialized["fieldVectors"]:
+        pairs = zip(elements[::2], elements[1::2], strict=True)
+        out[ref] = {terms[i]: score for i, score in pairs}
+    return out
+
+
+def _postings(serialized: dict) -> dict[str, dict[str, list[str]]]:
+    return {
+        term: {f: sorted(refs) for f, refs in posting.items() if f != "_index"}
+        for term, posting in serialized["invertedIndex"]
+    }
+
+
+def test_expanded_index_equals_lunr_py_serialization(mini):
+    docs, catalogue = mini
+    reference = search.builder(catalogue).build().serialize()
+    expanded = run_node(docs, {"expand": True})["serialized"]
+    assert expanded["version"] == reference["version"] == "2.3.9"
+    assert expanded["fields"] == reference["fields"]
+    assert expanded["pipeline"] == reference["pipeline"]
+    assert _postings(expanded) == _postings(reference)
+    ours, theirs = _vectors(expanded), _vectors(reference)
+    assert ours.keys() == theirs.keys()
+    for ref, vector in theirs.items():
+        assert ours[ref].keys() == vector.keys(), ref
+        for term, score in vector.items():
+            # lunr rounds to 3 decimals; Python's round and Math.round may differ by one.
+            assert abs(ours[ref][term] - score) <= 0.0011, (ref, term)
+
+
+PARITY_QUERIES = [
+    "experts", "expert*", "mixture experts", "rag", "distillation", "distil*",
+    "+prefill decoding", "title:serving", "retrieval -graph", "expret~1", "model^2 compression",
+    "topics:compression", "2024", "hopper",
+]
+
+
+def test_lunr_js_hits_and_scores_match_lunr_py(mini):
+    docs, catalogue = mini
+    index = Index.load(search.builder(catalogue).build().serialize())
+    ids = [p.id for p in catalogue.papers]
+    js = run_node(docs, {"lunr_queries": PARITY_QUERIES})["lunr"]
+    for query, js_hits in zip(PARITY_QUERIES, js, strict=True):
+        py_hits = [(ids[int(r["ref"])], r["score"]) for r in index.search(query)]
+        assert [h[0] for h in js_hits] == [h[0] for h in py_hits], query
+        for (_, a), (_, b) in zip(js_hits, py_hits, strict=True):
+            assert abs(a - b) < 1e-3 * max(1.0, abs(b)), query
+        assert py_hits or query == "retrieval -graph"
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "absent"),
+    [
+        ("RAG", "reader-retriever", None),  # "(RAG)" is split from its parentheses
+        ("graphrag", "graph-rag", None),  # "GraphRAG/Local" split at the slash
+        ("distil", "tiny-student", None),  # prefix
+        ("distilation", "tiny-student", None),  # typo, and stemming
+        ("mixtre of experts", "expert-balance|switch-routing", None),  # typo; "of": stop word
+        ('"distillation" compression', "tiny-student", None),
+        ("experts topic:llm-serving", "split-serve", "switch-routing"),
+        ("year:2024 experts", "expert-balance", "switch-routing"),
+        ("author:hopper", "reader-retriever", "graph-rag"),
+    ],
+)
+def test_engine_queries(mini, query, first, absent):
+    docs, _ = mini
+    [hits] = run_node(docs, {"queries": [query]})["engine"]
+    assert hits and hits[0] in first.split("|"), hits
+    if absent:
+        assert absent not in hits
+
+
+def test_quoted_term_is_required(mini):
+    docs, _ = mini
+    free, quoted = run_node(docs, {"queries": ["distillation pruning", '"pruning" distillation']})[
+        "engine"
+    ]
+    assert {"tiny-student", "prune-quant"} <= set(free)
+    assert quoted == ["prune-quant"]
+
+
+@pytest.mark.skipif(os.environ.get("PAPERCAT_SKIP_NODE") == "1", reason="asked to skip")
+def test_separator_is_the_same_in_javascript():
+    text = 'Retrieval-Augmented (RAG) GPT-3.5 a/b: "q" x.y v2. «z»'
+    script = f"console.log(JSON.stringify({json.dumps(text)}.toLowerCase().split(new RegExp({json.dumps(search.SEPARATOR)})).filter(Boolean)))"
+    out = subprocess.run([node(), "-e", script], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == search.tokenize(text)

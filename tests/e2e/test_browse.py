@@ -31,16 +31,16 @@ def test_home_topic_paper_related_search(page, site_url):
     assert target.rstrip("/").split("/")[-1] in page.url
     assert "adamoe" not in page.url
 
-    # Search from the header and open the hit.
+    # Search from the header (the prebuilt index) and open the hit.
     page.keyboard.press("/")
-    page.locator("input.md-search__input").fill("disaggregating prefill decoding")
-    hit = page.locator(".md-search-result__item a").first
+    search = page.get_by_role("combobox", name="Search papers")
+    search.press_sequentially("disaggregating prefill decoding")
+    hit = page.locator(".pc-search [role=option] a").first
     hit.wait_for(timeout=15000)
     assert "DistServe" in hit.inner_text()
     hit.click()
     page.wait_for_url(re.compile(r"/papers/distserve/"))
     assert page.locator("h1").inner_text().startswith("DistServe")
-
 
 @pytest.mark.parametrize(
     ("paper_id", "expected"),

@@ -1,0 +1,162 @@
+"""The header search box and the results page, in Chromium, over a fixture catalogue."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from urllib.parse import quote
+
+import pytest
+
+from tests.conftest import ROOT, build_site, copy_fixture, serve
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def mini_url(tmp_path_factory):
+    """The fixture site, built with site_url set to where it is served: Material's
+    instant navigation only takes over links listed in sitemap.xml under site_url."""
+    work = tmp_path_factory.mktemp("search-mini")
+    url, server = serve(work / "site")
+    build_site(copy_fixture("search-mini", work), work)
+    config = work / "mkdocs.yml"
+    config.write_text(config.read_text() + f"site_url: {url}\n")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)],
+        cwd=ROOT, check=True, env=env,
+    )  # fmt: skip
+    yield url
+    server.shutdown()
+
+
+def search_box(page):
+    return page.get_by_role("combobox", name="Search papers")
+
+
+def hits(page) -> list[str]:
+    """Titles of the header results, once they are shown."""
+    page.locator(".pc-search [role=option]").first.wait_for(timeout=10000)
+    return page.locator(".pc-search [role=option] .pc-hit__title").all_inner_texts()
+
+
+def type_query(page, url: str, text: str) -> list[str]:
+    page.goto(url)
+    box = search_box(page)
+    box.click()
+    box.press_sequentially(text)
+    page.wait_for_function(
+        "q => document.querySelector('.pc-search input').value === q && "
+        "document.querySelector('.pc-search-result__meta, .pc-search .md-search-result__meta')"
+        ".textContent.includes('matching')",
+        arg=text,
+    )
+    return hits(page)
+
+
+def test_prefix_while_typing(page, mini_url):
+    titles = type_query(page, mini_url, "distil")
+    assert titles[0].startswith("Tiny Student")
+    # The matched word is highlighted, as text.
+    marks = page.locator(".pc-search [role=option]").first.locator("mark").all_inner_texts()
+    assert "Distillation" in marks
+
+
+def test_typo(page, mini_url):
+    titles = type_query(page, mini_url, "distilation")
+    assert titles[0].startswith("Tiny Student")
+
+
+def test_quoted_term_is_required(page, mini_url):
+    titles = type_query(page, mini_url, '"pruning" distillation')
+    assert titles == ["Prune Then Quantize: Compressing Transformers to Four Bits"]
+
+
+def test_field_filter(page, mini_url):
+    titles = type_query(page, mini_url, "experts topic:llm-serving")
+    assert titles == ["Split Serving: Disaggregating Prefill and Decoding"]
+
+
+def test_acronym_in_parentheses(page, mini_url):
+    titles = type_query(page, mini_url, "RAG")
+    assert titles[0].startswith("Reader and Retriever")
+
+
+def test_titles_are_text_not_markup(page, mini_url):
+    titles = type_query(page, mini_url, "escaping markup")
+    assert titles[0].startswith("Escaping <script>alert(1)</script>")
+    assert page.locator(".pc-search script, .pc-search img, .pc-search b").count() == 0
+
+
+def test_keyboard(page, mini_url):
+    page.goto(mini_url + "topics/")
+    page.keyboard.press("/")
+    box = search_box(page)
+    assert box.evaluate("el => el === document.activeElement")
+    box.press_sequentially("experts")
+    hits(page)
+    box.press("ArrowDown")
+    first = page.locator(".pc-search [role=option]").nth(0)
+    assert first.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    box.press("ArrowDown")
+    box.press("ArrowUp")
+    assert first.get_attribute("aria-selected") == "true"
+    href = first.locator("a").get_attribute("href")
+    box.press("Enter")
+    page.wait_for_url(href)
+    # Esc clears the box, a second Esc closes it.
+    page.keyboard.press("/")
+    box = search_box(page)
+    box.press_sequentially("rag")
+    hits(page)
+    assert box.get_attribute("aria-expanded") == "true"
+    box.press("Escape")
+    assert box.input_value() == ""
+    box.press("Escape")
+    assert not box.evaluate("el => el === document.activeElement")
+    assert box.get_attribute("aria-expanded") == "false"
+
+
+def test_enter_without_selection_opens_the_results_page(page, mini_url):
+    type_query(page, mini_url, "experts")
+    search_box(page).press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q=experts$"))
+    page.locator(".pc-search-page__results li").first.wait_for()
+
+
+def test_results_page_with_facets(page, mini_url):
+    page.goto(mini_url + "search/?q=" + quote("experts"))
+    results = page.locator(".pc-search-page__results li")
+    results.first.wait_for(timeout=10000)
+    assert results.count() == 3
+    assert "3 papers match" in page.locator(".pc-search-page__status").inner_text()
+    assert page.locator("#pc-search-page-q").input_value() == "experts"
+    topics = page.locator(".pc-facet", has_text="Topics")
+    assert re.search(r"Mixture of experts\s*3", topics.inner_text())
+    years = page.locator(".pc-facet", has_text="Years")
+    assert re.search(r"2024\s*2", years.inner_text())
+    # A facet narrows the search with a shareable address.
+    years.get_by_role("link", name="2024").click()
+    page.wait_for_url(re.compile(r"/search/\?q=experts(%20|\+)year%3A2024$"))
+    page.locator(".pc-search-page__results li").first.wait_for()
+    assert page.locator(".pc-search-page__results li").count() == 2
+
+
+def test_index_is_loaded_once_across_instant_navigation(page, mini_url):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    type_query(page, mini_url, "rag")
+    page.locator(".pc-search [role=option] a").first.click()
+    page.wait_for_url(re.compile(r"/papers/"))
+    page.locator("h1").first.wait_for()
+    assert page.evaluate("window.pcSearch.readyMs") > 0  # same window: instant navigation
+    search_box(page).click()
+    search_box(page).press_sequentially("distil")
+    hits(page)
+    index_loads = [u for u in requests if "/assets/search/index." in u]
+    assert len(index_loads) == 1
+    assert not [u for u in requests if "search_index.json" in u]

@@ -238,7 +238,8 @@ hide: ["navigation", "toc"]
   autocomplete="off" spellcheck="false" placeholder="Title, topic, author, abstract…">
 <button class="md-button md-button--primary" type="submit">Search</button>
 </form>
-<p class="pc-search-page__status" role="status" aria-live="polite">Type a query to search the catalogue.</p>
+<p class="pc-search-page__status" role="status" aria-live="polite">
+Type a query to search the catalogue.</p>
 <div class="pc-search-page__body">
 <nav class="pc-search-page__facets" aria-label="Filter results"></nav>
 <ol class="pc-search-page__results"></ol>

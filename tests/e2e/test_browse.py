@@ -42,6 +42,7 @@ def test_home_topic_paper_related_search(page, site_url):
     page.wait_for_url(re.compile(r"/papers/distserve/"))
     assert page.locator("h1").inner_text().startswith("DistServe")
 
+
 @pytest.mark.parametrize(
     ("paper_id", "expected"),
     [

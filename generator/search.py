@@ -3,8 +3,8 @@
 The browser never builds an index: it loads this one with lunr.js 2.3.9's
 ``lunr.Index.load`` in a Web Worker. Files, all under ``assets/search/``:
 
-- ``index.<hash>.json``: the serialized lunr index, one document per paper; refs are
-  the paper's position in ``docs.<hash>.json`` (short refs keep the index small).
+- ``index.<hash>.json``: the lunr index in compact form (``compact_index``), one
+  document per paper; refs are the paper's position in ``docs.<hash>.json``.
 - ``docs.<hash>.json``: per paper only what a result shows (id, title, topic numbers,
   year, a short snippet), plus the topic names.
 - ``lunr.<hash>.min.js``: lunr.js copied from ``node_modules`` (``npm ci``).

@@ -76,3 +76,39 @@ def test_reader_queries_find_their_paper(seed_docs):
     ]
     passed = len(QUERIES) - len(misses)
     assert passed / len(QUERIES) >= 0.96, f"{passed}/{len(QUERIES)} passed; misses: {misses}"
+
+
+QUERIES_IN_PAGE = """
+async ([queries, top]) => {
+  const box = document.querySelector(".pc-search");
+  const input = box.querySelector("input");
+  input.focus();
+  await window.pcSearch.ready;
+  const out = [];
+  for (const q of queries) {
+    const done = new Promise((resolve) => {
+      const on = (e) => {
+        if (e.detail.query !== q) return;
+        box.removeEventListener("pc-search:results", on);
+        resolve();
+      };
+      box.addEventListener("pc-search:results", on);
+    });
+    input.value = q;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    await done;
+    const links = [...box.querySelectorAll("[role=option] a")].map((a) => a.href);
+    out.push(links.slice(0, top).map((h) => (h.match(/papers\\/([^/]+)\\//) || [])[1]));
+  }
+  return out;
+}
+"""
+
+
+@pytest.mark.e2e
+def test_reader_queries_in_the_header_box(page, site_url):
+    """The same queries entered in the header search box of the seed site, in Chromium."""
+    page.goto(site_url + "about/")
+    results = page.evaluate(QUERIES_IN_PAGE, [[q for q, _ in QUERIES], TOP])
+    passed = sum(want in hits for (_, want), hits in zip(QUERIES, results, strict=True))
+    assert passed / len(QUERIES) >= 0.96, list(zip(QUERIES, results, strict=True))

@@ -160,3 +160,17 @@ def test_index_is_loaded_once_across_instant_navigation(page, mini_url):
     index_loads = [u for u in requests if "/assets/search/index." in u]
     assert len(index_loads) == 1
     assert not [u for u in requests if "search_index.json" in u]
+
+
+def test_search_ui_passes_axe(page, mini_url):
+    """The open search box with results, and the results page: no axe violations in them."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    type_query(page, mini_url, "experts")
+    page.locator(".pc-search [role=option]").first.wait_for()
+    result = Axe().run(page, context={"include": [[".pc-search"]]})
+    assert result.violations_count == 0, result.generate_report()
+    page.goto(mini_url + "search/?q=experts")
+    page.locator(".pc-search-page__results li").first.wait_for()
+    result = Axe().run(page, context={"include": [["[data-pc-search-page]"]]})
+    assert result.violations_count == 0, result.generate_report()

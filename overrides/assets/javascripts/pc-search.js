@@ -86,7 +86,7 @@
 
   /* ---- the header search box ---- */
   function mountBox() {
-    if (document.querySelector(".pc-search")) return;
+    if (document.querySelector(".pc-search")) { if (api.reset) api.reset(); return; }
     var template = document.getElementById("pc-search-template");
     var header = document.querySelector(".md-header__inner");
     if (!template || !header) return;
@@ -137,6 +137,8 @@
         a.tabIndex = -1;
       }
       input.setAttribute("aria-expanded", "true");
+      // For the benchmark and tests: results for this query are on screen.
+      box.dispatchEvent(new CustomEvent("pc-search:results", { detail: { query: res.query } }));
     }
     function update() {
       var id = ++latest, text = input.value;
@@ -144,6 +146,13 @@
       query(text, { limit: LIMIT }).then(function (res) { if (id === latest) render(res); });
     }
     function go(href) { open(false); input.blur(); location.assign(href); }
+    // After instant navigation: an empty, closed box, as on a fresh page.
+    api.reset = function () {
+      if (document.activeElement === input) input.blur();
+      input.value = "";
+      render({ items: [], total: 0 });
+      open(false);
+    };
 
     input.addEventListener("focus", function () {
       open(true);

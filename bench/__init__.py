@@ -1,0 +1,1 @@
+"""The search benchmark (see bench/run.py)."""

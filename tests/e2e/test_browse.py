@@ -35,7 +35,7 @@ def test_home_topic_paper_related_search(page, site_url):
     page.keyboard.press("/")
     search = page.get_by_role("combobox", name="Search papers")
     search.press_sequentially("disaggregating prefill decoding")
-    hit = page.locator(".pc-search [role=option] a").first
+    hit = page.locator(".pc-search a[role=option]").first
     hit.wait_for(timeout=15000)
     assert "DistServe" in hit.inner_text()
     hit.click()

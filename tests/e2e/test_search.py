@@ -105,7 +105,7 @@ def test_keyboard(page, mini_url):
     box.press("ArrowDown")
     box.press("ArrowUp")
     assert first.get_attribute("aria-selected") == "true"
-    href = first.locator("a").get_attribute("href")
+    href = first.get_attribute("href")
     box.press("Enter")
     page.wait_for_url(href)
     # Esc clears the box, a second Esc closes it.
@@ -150,7 +150,7 @@ def test_index_is_loaded_once_across_instant_navigation(page, mini_url):
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     type_query(page, mini_url, "rag")
-    page.locator(".pc-search [role=option] a").first.click()
+    page.locator(".pc-search a[role=option]").first.click()
     page.wait_for_url(re.compile(r"/papers/"))
     page.locator("h1").first.wait_for()
     assert page.evaluate("window.pcSearch.readyMs") > 0  # same window: instant navigation

@@ -31,11 +31,14 @@ function varints(text, start, end) {
   return out;
 }
 
-/* The compact index (generator/search.py: compact_index) -> lunr's serialized form. */
+/* The compact index (generator/search.py: compact_index) -> lunr's serialized form.
+ * One pass per field decodes every (term, paper, frequency) into typed arrays; the
+ * field vectors get lunr's scores; each posting's paper map is built only when a
+ * query first reads it (a getter), since most terms are never looked up. */
 function expand(compact) {
   var fields = compact.fields, count = compact.count, k1 = compact.k1, b = compact.b;
-  var terms = compact.terms.split(" ");
-  var nf = fields.length, f, d, t;
+  var terms = compact.terms.split(" "), nt = terms.length, nf = fields.length;
+  var f, d, t, i;
   var lengths = [], average = [];
   for (f = 0; f < nf; f++) {
     var row = varints(compact.lengths[f], 0, compact.lengths[f].length), sum = 0;
@@ -43,46 +46,63 @@ function expand(compact) {
     lengths.push(row);
     average.push(sum / count);
   }
-  // postings[f][t] = [ref, tf, ref, tf, ...]
-  var postings = [];
+  // entries of field f: term, ref, tf; starts[f][t] = first entry of term t
+  var decoded = [], withTerm = new Int32Array(nt), perVector = new Int32Array(count * nf);
   for (f = 0; f < nf; f++) {
-    var text = compact.postings[f], lists = [], pos = 0;
-    for (t = 0; t < terms.length; t++) {
-      var end = text.indexOf(" ", pos);
-      if (end < 0) end = text.length;
-      var nums = varints(text, pos, end), list = [], ref = -1;
-      for (var j = 0; j < nums.length; j++) {
-        ref += nums[j] >> 1;
-        var tf = 1;
-        if (nums[j] & 1) tf = nums[++j];
-        list.push(ref, tf);
-      }
-      lists.push(list);
-      pos = end + 1;
+    var text = compact.postings[f], size = 0;
+    var eTerm = new Int32Array(text.length), eRef = new Int32Array(text.length);
+    var eTf = new Int32Array(text.length), starts = new Int32Array(nt + 1);
+    var n = 0, ref = -1, wantTf = false, gap = 0;
+    t = 0;
+    for (i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (c === 32) { starts[++t] = size; ref = -1; continue; }
+      n = n * 32 + DIGIT[c];
+      if (!LAST[c]) continue;
+      if (wantTf) { eTf[size - 1] = n; wantTf = false; n = 0; continue; }
+      gap = n; n = 0;
+      ref += gap >> 1;
+      eTerm[size] = t; eRef[size] = ref; eTf[size] = 1; size++;
+      wantTf = (gap & 1) === 1;
+      withTerm[t]++;
+      perVector[ref * nf + f]++;
     }
-    postings.push(lists);
+    while (t < nt) starts[++t] = size;
+    decoded.push({ term: eTerm, ref: eRef, tf: eTf, starts: starts, size: size });
   }
-  var vectors = [];
-  for (d = 0; d < count; d++) for (f = 0; f < nf; f++) vectors.push([]);
-  var inverted = new Array(terms.length);
-  for (t = 0; t < terms.length; t++) {
-    var posting = { _index: t }, withTerm = 0;
-    for (f = 0; f < nf; f++) withTerm += postings[f][t].length / 2;
+  var idf = new Float64Array(nt);
+  for (t = 0; t < nt; t++) {
     // lunr.idf, written out: the same expression as lunr.js and lunr.py.
-    var x = (count - withTerm + 0.5) / (withTerm + 0.5);
-    var idf = Math.log(1 + Math.abs(x));
-    for (f = 0; f < nf; f++) {
-      var l = postings[f][t], docs = {}, boost = compact.boosts[f];
-      for (var p = 0; p < l.length; p += 2) {
-        var r = l[p], freq = l[p + 1];
-        docs[r] = EMPTY;
-        var score = idf * ((k1 + 1) * freq) /
-          (k1 * (1 - b + b * (lengths[f][r] / average[f])) + freq);
-        score *= boost;
-        vectors[r * nf + f].push(t, Math.round(score * 1000) / 1000);
-      }
-      posting[fields[f]] = docs;
+    var x = (count - withTerm[t] + 0.5) / (withTerm[t] + 0.5);
+    idf[t] = Math.log(1 + Math.abs(x));
+  }
+  var vectors = new Array(count * nf), fill = new Int32Array(count * nf);
+  for (i = 0; i < vectors.length; i++) vectors[i] = new Array(perVector[i] * 2);
+  for (f = 0; f < nf; f++) {
+    var e = decoded[f], boost = compact.boosts[f], len = lengths[f], avg = average[f];
+    for (i = 0; i < e.size; i++) {
+      var r = e.ref[i], tf = e.tf[i], v = r * nf + f;
+      var score = idf[e.term[i]] * ((k1 + 1) * tf) / (k1 * (1 - b + b * (len[r] / avg)) + tf);
+      score *= boost;
+      vectors[v][fill[v]++] = e.term[i];
+      vectors[v][fill[v]++] = Math.round(score * 1000) / 1000;
     }
+  }
+  function lazyDocs(posting, f, t) {
+    Object.defineProperty(posting, fields[f], {
+      enumerable: true, configurable: true,
+      get: function () {
+        var docs = {}, e = decoded[f];
+        for (var j = e.starts[t]; j < e.starts[t + 1]; j++) docs[e.ref[j]] = EMPTY;
+        Object.defineProperty(posting, fields[f], { value: docs, enumerable: true });
+        return docs;
+      },
+    });
+  }
+  var inverted = new Array(nt);
+  for (t = 0; t < nt; t++) {
+    var posting = { _index: t };
+    for (f = 0; f < nf; f++) lazyDocs(posting, f, t);
     inverted[t] = [terms[t], posting];
   }
   var fieldVectors = new Array(vectors.length);
@@ -297,11 +317,13 @@ if (typeof module !== "undefined" && module.exports) {
     return fetch(manifestUrl, { cache: "no-cache" }).then(function (r) { return r.json(); })
       .then(function (manifest) {
         var base = new URL(".", manifestUrl);
-        importScripts(new URL(manifest.lunr, base).href);
-        return Promise.all([
+        // Start both downloads before lunr.js is evaluated (importScripts blocks).
+        var parts = Promise.all([
           fetch(new URL(manifest.index, base)).then(function (r) { return r.json(); }),
           fetch(new URL(manifest.docs, base)).then(function (r) { return r.json(); }),
-        ]).then(function (parts) {
+        ]);
+        importScripts(new URL(manifest.lunr, base).href);
+        return parts.then(function (parts) {
           var index = self.lunr.Index.load(expand(parts[0]));
           engine = new Engine(self.lunr, index, parts[1], manifest.separator);
           return performance.now() - started;

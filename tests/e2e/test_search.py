@@ -9,6 +9,7 @@ import sys
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ROOT, build_site, copy_fixture, serve
 
@@ -112,8 +113,8 @@ def test_keyboard(page, mini_url):
     page.keyboard.press("/")
     box = search_box(page)
     box.press_sequentially("rag")
-    hits(page)
-    assert box.get_attribute("aria-expanded") == "true"
+    expect(page.locator(".pc-search .pc-hit__title").first).to_contain_text("Reader and Retriever")
+    expect(box).to_have_attribute("aria-expanded", "true")
     box.press("Escape")
     assert box.input_value() == ""
     box.press("Escape")

@@ -323,10 +323,17 @@ if (typeof module !== "undefined" && module.exports) {
           fetch(new URL(manifest.docs, base)).then(function (r) { return r.json(); }),
         ]);
         importScripts(new URL(manifest.lunr, base).href);
+        var timing = { lunr: performance.now() - started };
         return parts.then(function (parts) {
-          var index = self.lunr.Index.load(expand(parts[0]));
+          timing.downloaded = performance.now() - started;
+          var serialized = expand(parts[0]);
+          timing.expanded = performance.now() - started;
+          var index = self.lunr.Index.load(serialized);
           engine = new Engine(self.lunr, index, parts[1], manifest.separator);
-          return performance.now() - started;
+          timing.ready = performance.now() - started;
+          timing.startedAt = performance.timeOrigin + started; // to line up with the page's clock
+          timing.readyAt = performance.timeOrigin + performance.now();
+          return timing;
         });
       });
   };
@@ -334,8 +341,8 @@ if (typeof module !== "undefined" && module.exports) {
     var msg = event.data;
     if (msg.type === "load") {
       loading = loading || load(msg.manifest);
-      loading.then(function (ms) {
-        self.postMessage({ type: "ready", ms: ms, papers: engine.docs.papers.length });
+      loading.then(function (timing) {
+        self.postMessage({ type: "ready", timing: timing, papers: engine.docs.papers.length });
       }, function (error) {
         loading = null;
         self.postMessage({ type: "error", message: String(error) });

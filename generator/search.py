@@ -268,7 +268,9 @@ Type a query to search the catalogue.</p>
 <nav class="pc-search-page__facets" aria-label="Filter results"></nav>
 <ol class="pc-search-page__results"></ol>
 </div>
-<p><a href="../search-help/">How search works</a></p>
+<p class="pc-search-page__tips">Tips: words match their beginnings (<code>distil</code>) and
+forms (<code>serving</code>); a "quoted" word is required; filter with
+<code>topic:llm-serving</code>, <code>year:2024</code> or <code>author:name</code>.</p>
 </div>
 """
 

@@ -109,6 +109,9 @@ def test_keyboard(page, mini_url):
     href = first.get_attribute("href")
     box.press("Enter")
     page.wait_for_url(href)
+    # Instant navigation swaps the content after the address changes; wait for it.
+    expect(page.locator(".pc-paper h1")).to_be_visible()
+    page.wait_for_load_state("networkidle")
     # Esc clears the box, a second Esc closes it.
     page.keyboard.press("/")
     box = search_box(page)

@@ -146,8 +146,8 @@ def test_results_page_with_facets(page, mini_url):
     # A facet narrows the search with a shareable address.
     years.get_by_role("link", name="2024").click()
     page.wait_for_url(re.compile(r"/search/\?q=experts(%20|\+)year%3A2024$"))
-    page.locator(".pc-search-page__results li").first.wait_for()
-    assert page.locator(".pc-search-page__results li").count() == 2
+    # The old list stays on screen until the new query answers: wait for the new count.
+    expect(page.locator(".pc-search-page__results li")).to_have_count(2)
 
 
 def test_index_is_loaded_once_across_instant_navigation(page, mini_url):

@@ -192,6 +192,7 @@ def fmt(content: Path, check_only: bool, paths: tuple[Path, ...]) -> None:
 def new(content: Path, title, abstract, bibtex, arxiv_id, fetch: bool, paper_id) -> None:
     """Scaffold content/papers/<id>.yml with a free id, today's date and suggested topics."""
     from . import scaffold
+    from .yamlio import write_new
 
     try:
         draft, new_id = scaffold.plan(
@@ -211,7 +212,7 @@ def new(content: Path, title, abstract, bibtex, arxiv_id, fetch: bool, paper_id)
         sys.exit(1)
     path = content / "papers" / f"{new_id}.yml"
     try:
-        scaffold.write_new(path, text)
+        write_new(path, text)
     except FileExistsError:
         click.echo(f"{path} appeared meanwhile; nothing written.", err=True)
         sys.exit(1)

@@ -9,9 +9,7 @@ writes nothing.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -223,22 +221,6 @@ def check_draft(content: Path, new_id: str, text: str) -> list[Problem]:
 def blocking(problems: list[Problem]) -> list[Problem]:
     """Errors that mean the input is wrong, not merely incomplete: nothing is written."""
     return [p for p in problems if p.severity == "error" and p.message != MISSING]
-
-
-def write_new(path: Path, text: str) -> None:
-    """Write ``text`` to a new file atomically; FileExistsError if ``path`` exists.
-
-    The text goes to a temporary file first and is then hard-linked into place: the
-    link fails if the name is taken, even by a file created a moment ago.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.link(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def render(draft: Draft) -> str:

@@ -78,21 +78,45 @@ def dump_paper(data: Mapping[str, object]) -> str:
     return "".join(parts)
 
 
-def write_atomic(path: Path, text: str) -> bool:
-    """Write ``text`` to ``path`` via a temp file and rename; return True if it changed."""
-    # Compare bytes: a file that differs only by CRLF line ends or a BOM is rewritten.
-    if path.exists() and path.read_bytes() == text.encode("utf-8"):
-        return False
+def _temp_copy(path: Path, text: str) -> Path:
+    """``text`` in a temporary file beside ``path`` (same file system, so it can be
+    renamed or linked into place in one step)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def write_atomic(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` via a temp file and rename; return True if it changed."""
+    # Compare bytes: a file that differs only by CRLF line ends or a BOM is rewritten.
+    if path.exists() and path.read_bytes() == text.encode("utf-8"):
+        return False
+    tmp = _temp_copy(path, text)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return True
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write ``text`` to a new file atomically; FileExistsError if ``path`` exists.
+
+    The temp file is hard-linked into place: the link fails if the name is taken,
+    even by a file created a moment ago.
+    """
+    tmp = _temp_copy(path, text)
+    try:
+        os.link(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def today() -> dt.date:

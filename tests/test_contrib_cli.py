@@ -16,7 +16,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator import scaffold
+from generator import scaffold, yamlio
 from generator.cli import main
 from generator.schema import paper_schema, schema_text
 from tests.conftest import ROOT, copy_fixture
@@ -267,7 +267,7 @@ def test_write_new_refuses_an_existing_file(tmp_path):
     path = tmp_path / "x.yml"
     path.write_text("old")
     with pytest.raises(FileExistsError):
-        scaffold.write_new(path, "new")
+        yamlio.write_new(path, "new")
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.yml"]
 

@@ -70,7 +70,7 @@ format: install
 # a quick run; the full run (200, 2,000 and 10,000 papers) takes about 15 minutes.
 SIZES ?= 200,2000,10000
 bench: install
-	$(PY) -m bench --sizes $(SIZES)
+	$(PY) -m bench --sizes $(SIZES) $(BENCH_ARGS)
 
 clean:
 	rm -rf docs site .build-site .pytest_cache .ruff_cache

@@ -57,14 +57,10 @@ def papers_json(catalogue: Catalogue) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def topic_names(catalogue: Catalogue, paper: Paper) -> list[str]:
-    return [catalogue.topic(t).name for t in paper.topics]
-
-
 def papers_bib(catalogue: Catalogue) -> str:
     """Every paper as one BibTeX entry, keyed by id, in id order."""
     entries = [
-        (cite.bib_key(p), cite.bib_entry(p, paper_url(p.id), topic_names(catalogue, p)))
+        (cite.bib_key(p), cite.bib_entry(p, paper_url(p.id), catalogue.topic_names(p)))
         for p in catalogue.papers
     ]
     return cite.bibtex(entries)

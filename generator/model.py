@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Literal
 
@@ -111,29 +112,36 @@ class Catalogue:
     topics_source: str = "content/topics.yml"
 
     def paper(self, paper_id: str) -> Paper:
-        return self._paper_index()[paper_id]
+        return self._papers_by_id[paper_id]
 
     def topic(self, topic_id: str) -> Topic:
-        return self._topic_index()[topic_id]
+        return self._topics_by_id[topic_id]
 
     def papers_in(self, topic_id: str) -> tuple[Paper, ...]:
-        return tuple(p for p in self.papers if topic_id in p.topics)
+        """Papers tagged with ``topic_id``, in catalogue (id) order."""
+        return self._papers_by_topic.get(topic_id, ())
 
-    def _paper_index(self) -> dict[str, Paper]:
-        # Cached on the instance: dataclass(frozen) forbids attribute assignment, so
-        # go through object.__setattr__ once.
-        index = self.__dict__.get("_papers_by_id")
-        if index is None:
-            index = {p.id: p for p in self.papers}
-            object.__setattr__(self, "_papers_by_id", index)
-        return index
+    def topic_names(self, paper: Paper) -> list[str]:
+        """Names of a paper's topics, in the paper's order."""
+        return [self.topic(t).name for t in paper.topics]
 
-    def _topic_index(self) -> dict[str, Topic]:
-        index = self.__dict__.get("_topics_by_id")
-        if index is None:
-            index = {t.id: t for t in self.topics}
-            object.__setattr__(self, "_topics_by_id", index)
-        return index
+    # Indices are derived once per catalogue. cached_property stores into the instance
+    # __dict__ directly, which a frozen dataclass allows.
+    @cached_property
+    def _papers_by_id(self) -> dict[str, Paper]:
+        return {p.id: p for p in self.papers}
+
+    @cached_property
+    def _topics_by_id(self) -> dict[str, Topic]:
+        return {t.id: t for t in self.topics}
+
+    @cached_property
+    def _papers_by_topic(self) -> dict[str, tuple[Paper, ...]]:
+        index: dict[str, list[Paper]] = {}
+        for paper in self.papers:
+            for tid in paper.topics:
+                index.setdefault(tid, []).append(paper)
+        return {tid: tuple(papers) for tid, papers in index.items()}
 
 
 class ContentError(Exception):

@@ -48,7 +48,7 @@ def paper_head(catalogue: Catalogue, paper: Paper, description: str) -> dict[str
     if pdf:
         tags.append(["name", "citation_pdf_url", pdf])
     tags.append(["name", "citation_abstract_html_url", paper_url(paper.id)])
-    names = [catalogue.topic(t).name for t in paper.topics]
+    names = catalogue.topic_names(paper)
     tags.append(["name", "citation_keywords", "; ".join(names)])
     tags += _social(paper.title, description, "article")
     return {"meta": tags, "alternate": []}

@@ -78,7 +78,7 @@ def paper_links(paper: Paper) -> list[tuple[str, str]]:
 def cite_formats(catalogue: Catalogue, paper: Paper) -> list[dict[str, str]]:
     """The paper's citation in BibTeX, RIS and CSL-JSON, for the page's Cite box."""
     url = paper_url(paper.id)
-    names = [catalogue.topic(t).name for t in paper.topics]
+    names = catalogue.topic_names(paper)
     args = (paper, url, names, False)  # no abstract: a citation to paste, not a record
     return [
         {"id": "bibtex", "label": "BibTeX", "text": cite.paper_bibtex(*args)},

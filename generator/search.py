@@ -277,7 +277,7 @@ forms (<code>serving</code>); a "quoted" word is required; filter with
 
 def paper_meta(catalogue: Catalogue, paper: Paper) -> dict[str, object]:
     """Front-matter keys for one paper page (topic names as tags)."""
-    names = [catalogue.topic(t).name for t in paper.topics]
+    names = catalogue.topic_names(paper)
     return {"tags": names + list(paper.topics), "search": {"boost": PAPER_BOOST}}
 
 

@@ -84,7 +84,6 @@ def related_papers(
     rows = [i for i, p in enumerate(papers) for _ in p.topics]
     cols = [column[t] for p in papers for t in p.topics]
     incidence = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(papers), len(topic_ids)))
-    ids = np.arange(len(papers))
     keep = min(len(papers) - 1, 4 * MAX_RELATED)
     out: dict[str, tuple[Related, ...]] = {}
     for start in range(0, len(papers), BLOCK):
@@ -97,7 +96,7 @@ def related_papers(
             scores[i] = -1.0
             # Only the best few need sorting; order them by score, then by position
             # (papers are sorted by id), so the result is deterministic.
-            top = np.argpartition(-scores, keep - 1)[:keep] if keep < len(scores) else ids
+            top = np.argpartition(-scores, keep - 1)[:keep]  # keep < len(papers) always
             order = top[np.lexsort((top, -np.round(scores[top], 9)))]
             chosen: list[Related] = [
                 Related(t, 1.0, why, explicit=True) for t, why in sorted(explicit[paper.id].items())

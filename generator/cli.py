@@ -277,3 +277,7 @@ def run() -> None:
 
 
 __all__ = ["Problem", "main", "run"]
+
+
+# Commands that talk to arXiv (enrich, from-issue) register themselves on `main`.
+from . import cli_arxiv  # noqa: E402, F401

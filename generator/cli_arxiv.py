@@ -1,0 +1,92 @@
+"""CLI commands that talk to arXiv: ``enrich`` and ``from-issue``.
+
+Registered on the main click group by ``cli.py``; kept apart so the network-facing
+options (delay, timeout, HTTP cache) live in one place.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from .cli import CONTENT, main
+from .model import ContentError
+from .report import print_problems
+
+
+def network_options(func: Callable) -> Callable:
+    """--delay, --timeout, --cache-dir and --no-cache, shared by enrich and from-issue."""
+    options = [
+        click.option("--delay", type=click.FloatRange(min=0), default=3.0, show_default=True,
+                     help="Seconds between requests to arXiv (arXiv asks for 3)."),
+        click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
+                     help="Seconds to wait for an answer."),
+        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+                     default=None, help="HTTP cache folder (default: $PAPERCAT_CACHE_DIR "
+                     "or .cache/papercat)."),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the HTTP cache."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def make_client(delay: float, timeout: float, cache_dir: Path | None, no_cache: bool):
+    from .arxiv import Client
+    from .arxiv import cache_dir as default_cache
+
+    return Client(delay=delay, timeout=timeout,
+                  cache=None if no_cache else default_cache(cache_dir))  # fmt: skip
+
+
+@main.command()
+@click.argument("paper_ids", nargs=-1)
+@click.option("--content", type=CONTENT, default=Path("content"), show_default=True,
+              help="Folder with papers/ and topics.yml.")  # fmt: skip
+@network_options
+@click.option("--dry-run", is_flag=True, help="Look up and report, but write no file.")
+@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the run's summary as Markdown to this file (a PR body).")  # fmt: skip
+def enrich(paper_ids, content, delay, timeout, cache_dir, no_cache, dry_run, summary) -> None:
+    """Fill missing arXiv id, authors, year, DOI, venue and abstract from the arXiv API.
+
+    Without PAPER_IDS: every paper without an arXiv id or without authors. All lookups
+    happen before anything is written, so a failure changes no file.
+    """
+    from . import enrich as mod
+    from .arxiv import ArxivError
+    from .yamlio import write_atomic
+
+    client = make_client(delay, timeout, cache_dir, no_cache)
+    try:
+        result = mod.plan(content, client, paper_ids,
+                          progress=lambda pid: click.echo(f"looking up {pid}", err=True))  # fmt: skip
+    except KeyError as exc:
+        raise click.UsageError(f"no paper with id {exc.args[0]}") from None
+    except ContentError as exc:
+        print_problems(exc.problems)
+        click.echo("Nothing written: fix these problems first.", err=True)
+        sys.exit(1)
+    except ArxivError as exc:
+        click.echo(f"error: {exc}; no file changed", err=True)
+        sys.exit(1)
+    written = [] if dry_run else mod.write(result)
+    for change in result.changes:
+        click.echo(f"{change.path}: {', '.join(change.filled)}", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    for path in result.unmatched:
+        click.echo(f"{path}: no title match on arXiv", err=True)
+    fields = sum(len(c.filled) for c in result.changes)
+    verb = "would change" if dry_run else "changed"
+    click.echo(
+        f"{result.looked_up} papers looked up ({client.requests} requests), "
+        f"{len(result.changes) if dry_run else len(written)} {verb} ({fields} fields), "
+        f"{len(result.unmatched)} without a match",
+        err=True,
+    )
+    if summary is not None:
+        write_atomic(summary, mod.summary_markdown(result))

@@ -96,7 +96,7 @@ def bib_entry(paper: Paper, url: str, topic_names: list[str], abstract: bool = T
     fields["url"] = verbatim(url)
     if topic_names:
         fields["keywords"] = latex(", ".join(topic_names))
-    if abstract:
+    if abstract and paper.abstract:  # abstracts are optional
         fields["abstract"] = latex(paper.abstract)
     persons = {"author": [Person(latex(a)) for a in paper.authors]} if paper.authors else None
     return Entry(kind, fields=fields, persons=persons)
@@ -141,7 +141,7 @@ def _ris_record(paper: Paper, url: str, names: list[str], abstract: bool) -> dic
     record["urls"] = urls
     if names:
         record["keywords"] = names
-    if abstract:
+    if abstract and paper.abstract:  # abstracts are optional
         record["abstract"] = flat(paper.abstract)
     return record
 
@@ -184,7 +184,7 @@ def paper_csl(
     item["URL"] = url
     if topic_names:
         item["keyword"] = ", ".join(topic_names)
-    if abstract:
+    if abstract and paper.abstract:  # abstracts are optional
         item["abstract"] = flat(paper.abstract)
     return item
 

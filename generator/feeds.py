@@ -57,7 +57,8 @@ def atom(
         fe.id(paper_url(paper.id))
         fe.title(paper.title)
         fe.link(href=paper_url(paper.id), rel="alternate")
-        fe.summary(paper.abstract)
+        if paper.abstract:  # optional; an empty <summary> says nothing
+            fe.summary(paper.abstract)
         fe.published(_stamp(paper.added))
         fe.updated(_stamp(paper.added))
         for name in paper.authors:

@@ -50,7 +50,11 @@ class Record:
 
 @dataclass(frozen=True)
 class Paper:
-    """One catalogue entry. ``id`` is the file stem and the page URL."""
+    """One catalogue entry. ``id`` is the file stem and the page URL.
+
+    ``abstract`` is ``""`` when the paper has none (it is optional in paper files);
+    every stage treats the empty string as "no abstract".
+    """
 
     id: str
     title: str

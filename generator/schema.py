@@ -44,7 +44,7 @@ def paper_schema() -> dict:
     properties = {
         "title": _text("The paper's title, one line.", fields.MAX_TITLE),
         "abstract": _text(
-            "Plain text; nothing is read as Markdown or HTML.",
+            "Plain text; nothing is read as Markdown or HTML. Optional: a page without one says so.",
             fields.MAX_ABSTRACT,
             single_line=False,
         ),

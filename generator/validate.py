@@ -19,7 +19,8 @@ PAPER_KEYS = (
     "title", "abstract", "authors", "year", "venue", "arxiv", "doi", "links",
     "topics", "related", "version_of", "duplicate_of", "added",
 )  # fmt: skip
-REQUIRED_PAPER_KEYS = ("title", "abstract", "topics", "added")
+# An abstract is optional: real libraries often lack one (`enrich` can fill it later).
+REQUIRED_PAPER_KEYS = ("title", "topics", "added")
 TOPIC_KEYS = ("id", "name", "description", "parent", "keywords")
 MAX_TOPICS = 5
 NEAR_DUPLICATE = 92  # rapidfuzz ratio (0-100) above which two titles are flagged
@@ -142,7 +143,7 @@ def _paper(rec: Record, problems: list[Problem]) -> Paper | None:
     return Paper(
         id=pid,
         title=value["title"],
-        abstract=value["abstract"],
+        abstract=value.get("abstract", ""),
         topics=value["topics"],
         added=value["added"],
         authors=value.get("authors", ()),

@@ -158,3 +158,22 @@ def test_page_names_of_generated_pages_are_reserved(content, monkeypatch, name):
     assert [str(p) for p in err.value.problems] == [
         f"content/pages/{name}.md:1: page: '{name}' is reserved for a generated page"
     ]
+
+
+def test_a_paper_without_abstract_validates_and_builds(content, tmp_path, monkeypatch):
+    """Abstracts are optional: the paper loads with ``abstract == ""`` and every stage
+    (links, search, render, exports, feeds) copes with the empty string."""
+    monkeypatch.chdir(content.parent)
+    no_abstract = GOOD.replace("abstract: Something true.\n", "")
+    assert problems_for(content, "no-abstract.yml", no_abstract) == []
+    out = tmp_path / "docs"
+    result = build(content, out)
+    paper = result.catalogue.paper("no-abstract")
+    assert paper.abstract == "" and paper.title == "A good paper"
+    assert [str(p) for p in result.problems] == []
+    page = (out / "papers" / "no-abstract.md").read_text(encoding="utf-8")
+    assert "A good paper" in page
+    assert "no-abstract" in (out / "papers.json").read_text(encoding="utf-8")
+    bib = (out / "papers.bib").read_text(encoding="utf-8")
+    entry = bib[bib.index("@misc{no-abstract") :].split("\n}\n")[0]
+    assert "title = " in entry and "abstract =" not in entry

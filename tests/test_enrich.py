@@ -231,7 +231,7 @@ def test_a_catalogue_with_errors_is_not_enriched(content, stub):
     (content / "papers" / "broken.yml").write_text("title: Broken\n", encoding="utf-8")
     result = run()
     assert result.exit_code == 1
-    assert "content/papers/broken.yml:1: abstract: required field is missing" in result.stderr
+    assert "content/papers/broken.yml:1: topics: required field is missing" in result.stderr
     assert stub.requests == 0
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from .cli import CONTENT, main
+from .load import display_path
 from .model import ContentError
 from .report import print_problems
 
@@ -90,3 +91,62 @@ def enrich(paper_ids, content, delay, timeout, cache_dir, no_cache, dry_run, sum
     )
     if summary is not None:
         write_atomic(summary, mod.summary_markdown(result))
+
+
+@main.command("from-issue")
+@click.option("--body", "body_file", required=True, type=click.File("r", encoding="utf-8"),
+              help="The issue body as GitHub renders the form (- for standard input).")  # fmt: skip
+@click.option("--content", type=CONTENT, default=Path("content"), show_default=True,
+              help="Folder with papers/ and topics.yml.")  # fmt: skip
+@click.option("--form", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=Path(".github/ISSUE_TEMPLATE/suggest-paper.yml"), show_default=True,
+              help="The issue form whose labels the body uses.")  # fmt: skip
+@click.option("--comment", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the result (or the error) as a Markdown issue comment here.")  # fmt: skip
+@click.option("--offline", is_flag=True, help="Do not ask arXiv; write what the form gave.")
+@network_options
+def from_issue(body_file, content, form, comment, offline, delay, timeout, cache_dir,
+               no_cache) -> None:  # fmt: skip
+    """Turn a "Suggest a paper" issue body into content/papers/<id>.yml.
+
+    Works like `new`: a free id, suggested topics unless valid ones were given, the
+    full check before writing, and never an overwrite. Bad input writes nothing and
+    exits 1 with one message meant for the issue.
+    """
+    from . import fromissue, scaffold
+    from .yamlio import dump_paper, write_atomic, write_new
+
+    def refuse(message: str) -> None:
+        click.echo(f"error: {message}", err=True)
+        if comment is not None:
+            write_atomic(comment, fromissue.comment_refused(message))
+        sys.exit(1)
+
+    client = None if offline else make_client(delay, timeout, cache_dir, no_cache)
+    try:
+        result = fromissue.plan(content, body_file.read(), form, client)
+    except fromissue.SuggestionError as exc:
+        refuse(str(exc))
+        return
+    text = dump_paper(result.data)
+    problems = scaffold.check_draft(content, result.paper_id, text)
+    blocking = scaffold.blocking(problems)
+    if blocking:
+        refuse("; ".join(f"{p.field}: {p.message}" for p in blocking))
+        return
+    path = content / "papers" / f"{result.paper_id}.yml"
+    try:
+        write_new(path, text)
+    except FileExistsError:
+        refuse(f"{path} appeared meanwhile; run again")
+        return
+    shown = display_path(path, content.parent)
+    # Incomplete, not wrong (e.g. no abstract yet): written; the maintainer completes it.
+    result.notes += [f"to complete: {p.field}: {p.message}" for p in problems]
+    message = fromissue.comment_written(result, shown)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"Wrote {shown}", err=True)
+    if comment is not None:
+        write_atomic(comment, message)
+    click.echo(message, nl=False)

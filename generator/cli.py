@@ -119,12 +119,34 @@ def import_seed(dump: Path, content: Path, added) -> None:
 @click.option("--content", type=CONTENT, default=Path("content"), show_default=True)
 @click.option("--title", help="Suggest for a title (with --abstract) instead of a paper.")
 @click.option("--abstract", default="", help="Abstract text for --title.")
-def suggest(paper_ids: tuple[str, ...], content: Path, title: str | None, abstract: str) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON for scripts: ranked topics with score and reasons.")  # fmt: skip
+@click.option("--evaluate", is_flag=True,
+              help="Leave-one-out run over the catalogue: how often suggestions are right.")  # fmt: skip
+def suggest(
+    paper_ids: tuple[str, ...],
+    content: Path,
+    title: str | None,
+    abstract: str,
+    as_json: bool,
+    evaluate: bool,
+) -> None:
     """Suggest topics, with reasons, for papers (by id) or for a title and abstract."""
+    import json
+
     from .topics import Suggester
 
     records, topic_records, _problems = load_tree(content)
     papers, topics, _found = validate(records, topic_records)
+    if evaluate:
+        from .suggest_eval import leave_one_out
+
+        figures = leave_one_out(topics, papers)
+        if as_json:
+            click.echo(json.dumps(figures.as_dict(), indent=2))
+        else:
+            click.echo(figures.row("now"))
+        return
     suggester = Suggester(topics, papers)
     items = [(None, title, abstract)] if title else []
     by_id = {p.id: p for p in papers}
@@ -133,13 +155,28 @@ def suggest(paper_ids: tuple[str, ...], content: Path, title: str | None, abstra
             raise click.UsageError(f"no paper with id '{pid}'")
         items.append((pid, by_id[pid].title, by_id[pid].abstract))
     if not items:
-        raise click.UsageError("give paper ids, or --title and --abstract")
+        raise click.UsageError("give paper ids, or --title and --abstract (or --evaluate)")
+    out = []
     for pid, text_title, text_abstract in items:
+        found = suggester.suggest(text_title, text_abstract, exclude=pid)
+        out.append({
+            "paper": pid,
+            "title": text_title,
+            "current": list(by_id[pid].topics) if pid else None,
+            "suggestions": [
+                {"topic": s.topic, "score": s.score, "reasons": s.reason.split("; ")}
+                for s in found
+            ],
+        })  # fmt: skip
+        if as_json:
+            continue
         click.echo(f"{pid or text_title}")
         if pid:
             click.echo(f"  current: {', '.join(by_id[pid].topics)}")
-        for s in suggester.suggest(text_title, text_abstract, exclude=pid):
+        for s in found:
             click.echo(f"  {s.topic:28} {s.score:6.2f}  {s.reason}")
+    if as_json:
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
 
 
 @main.command()

@@ -1,0 +1,314 @@
+"""Topic suggestions, with reasons, for a title and abstract (used by ``suggest``, ``new``
+and the importers through ``topics.Suggester``).
+
+Four kinds of evidence are scored per topic and added up, each with a weight below:
+
+- **keywords** (``rule_scores``): the topic's keyword phrases from ``content/topics.yml``,
+  whole words, a plural ending allowed; a title match counts ``TITLE_WEIGHT`` times an
+  abstract match, and an abstract match counts at most ``MAX_HITS`` times.
+- **profile**: tf-idf cosine between the paper and the topic's profile, a text made of
+  the topic's name, description and keywords plus the titles of its papers. The title
+  alone is compared too and weighs more: a title names what a paper is about.
+- **neighbours**: the ``NEIGHBOURS`` most similar tagged papers vote for their topics,
+  each vote weighted by its similarity, so that one close paper cannot outvote the
+  title, and topics several neighbours agree on rise. A topic earns only the share of
+  votes above its share of the whole catalogue (its lift): a topic on half of all
+  papers is no evidence when half of the neighbours have it.
+- **parent**: a sub-topic's score lends ``PARENT_SHARE`` of itself to its parent topic.
+
+Keywords written with an abbreviation also match it spelled out (``ABBREVIATIONS``:
+'llm serving' matches 'large language model serving'). Words are lowercased, split on anything but letters and digits, stripped of English
+stop words and Porter-stemmed (lunr's stemmer), so 'mechanisms' meets 'mechanism'.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+import numpy as np
+from lunr.stemmer import porter_stemmer
+from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from .model import Paper, Suggestion, Topic
+
+TITLE_WEIGHT = 3  # a keyword in the title counts as much as three in the abstract
+MAX_HITS = 3  # per keyword in an abstract: repetition says little more after that
+RULE_THRESHOLD = 2.0  # keyword points below this alone are not worth a suggestion
+NEIGHBOURS = 5
+MIN_SIMILARITY = 0.05  # below this a paper is no neighbour at all
+
+# How the evidence adds up (tuned on the leave-one-out run, see ``suggest --evaluate``).
+W_RULES = 1.0  # per keyword point
+W_PROFILE_TITLE = 8.0  # per unit of cosine between title and topic profile
+W_PROFILE_TEXT = 16.0  # per unit of cosine between title + abstract and topic profile
+W_NEIGHBOURS = 6.0  # per unit of similarity-weighted vote share
+PARENT_SHARE = 0.15
+MIN_SCORE = 2.0  # a suggestion needs at least this much evidence ...
+MIN_SHARE = 0.3  # ... and at least this share of the best suggestion's score
+PROFILE_PAPERS = 1.0  # weight of the topic's papers against its own words in its profile
+
+
+@cache
+def _stem(word: str) -> str:
+    return porter_stemmer.stem(word)
+
+
+def analyse(text: str) -> list[str]:
+    """Words of ``text`` as the suggester compares them: lowercase, stemmed, no stop words."""
+    return [
+        _stem(w)
+        for w in re.findall(r"[a-z0-9]+", text.lower())
+        if w not in ENGLISH_STOP_WORDS and not w.isdigit()
+    ]
+
+
+# Abbreviations used inside keyword phrases, and what they stand for.
+ABBREVIATIONS = {
+    "llm": "large language model",
+    "moe": "mixture of experts",
+    "rl": "reinforcement learning",
+    "ssm": "state space model",
+    "rag": "retrieval-augmented generation",
+}
+
+
+def _spelled_out(word: str) -> str:
+    long = ABBREVIATIONS.get(word.lower())
+    if long is None:
+        return re.escape(word)
+    long = re.escape(long).replace(r"\ ", r"[\s-]+")
+    return rf"(?:{re.escape(word)}|{long})s?"
+
+
+@cache
+def _pattern(phrase: str) -> re.Pattern[str]:
+    """Whole-word, case-insensitive pattern; a trailing '*' matches a prefix, otherwise a
+    plural ending ('mechanism' matches 'mechanisms'); abbreviations also match spelled out."""
+    body = r"[\s-]+".join(_spelled_out(w) for w in phrase.rstrip("*").split(" "))
+    tail = r"[\w-]*" if phrase.endswith("*") else r"(?:e?s)?(?![\w])"
+    return re.compile(rf"(?<![\w-]){body}{tail}", re.IGNORECASE)
+
+
+@cache
+def _anchors(phrase: str) -> tuple[str, ...]:
+    """Lowercase words one of which a text must contain for ``phrase`` to match (a
+    cheap test before the regular expression, which is the slow part of suggesting)."""
+    first = phrase.rstrip("*").split(" ")[0].split("-")[0].lower()
+    long = ABBREVIATIONS.get(first)
+    return (first, long.split(" ")[0]) if long else (first,)
+
+
+def _claim(pattern: re.Pattern[str], text: str, taken: list[tuple[int, int]], most: int) -> int:
+    """Count matches of ``pattern`` not overlapping spans already counted (synonyms
+    such as 'mixture-of-experts' and 'mixture of experts' match the same words)."""
+    hits = 0
+    for match in pattern.finditer(text):
+        if hits == most:
+            break
+        start, end = match.span()
+        if any(start < b and a < end for a, b in taken):
+            continue
+        taken.append((start, end))
+        hits += 1
+    return hits
+
+
+def rule_scores(topic: Topic, title: str, abstract: str) -> tuple[float, str]:
+    """Score of one topic's keyword rules on a paper, and the reason in words."""
+    score = 0.0
+    in_title: list[str] = []
+    in_abstract: list[str] = []
+    title_spans: list[tuple[int, int]] = []
+    abstract_spans: list[tuple[int, int]] = []
+    lowered = f"{title}\n{abstract}".lower()
+    for phrase in topic.keywords:
+        if not any(word in lowered for word in _anchors(phrase)):
+            continue
+        pattern = _pattern(phrase)
+        if _claim(pattern, title, title_spans, 1):
+            score += TITLE_WEIGHT
+            in_title.append(phrase.rstrip("*"))
+        hits = _claim(pattern, abstract, abstract_spans, MAX_HITS)
+        if hits:
+            score += hits
+            in_abstract.append(phrase.rstrip("*") + (f" ×{hits}" if hits > 1 else ""))
+    parts = []
+    if in_title:
+        parts.append("title mentions " + ", ".join(f"'{p}'" for p in in_title[:3]))
+    if in_abstract:
+        parts.append("abstract mentions " + ", ".join(f"'{p}'" for p in in_abstract[:3]))
+    return score, "; ".join(parts)
+
+
+def _surface(title: str, abstract: str) -> dict[str, str]:
+    """Stem -> the first word in the paper that has it (to name matched words)."""
+    out: dict[str, str] = {}
+    for word in re.findall(r"[A-Za-z0-9]+", f"{title} {abstract}"):
+        out.setdefault(_stem(word.lower()), word.lower())
+    return out
+
+
+def sparse_row(values: np.ndarray) -> csr_matrix:
+    return csr_matrix(values.reshape(1, -1))
+
+
+def topic_text(topic: Topic) -> str:
+    """The taxonomy's own words for a topic: name (twice), description, keywords."""
+    keywords = " ".join(k.rstrip("*") for k in topic.keywords)
+    return f"{topic.name} {topic.name} {topic.description} {keywords}"
+
+
+def paper_text(title: str, abstract: str) -> str:
+    """A paper as the neighbour search sees it: the title counts twice."""
+    return f"{title} {title} {abstract}"
+
+
+class Suggester:
+    """Suggests topics for a title and abstract given the taxonomy and tagged papers."""
+
+    def __init__(self, topics: Sequence[Topic], papers: Sequence[Paper] = ()):
+        self.topics = tuple(topics)
+        self.papers = tuple(papers)
+        self._index = {t.id: i for i, t in enumerate(self.topics)}
+        self._positions = {p.id: i for i, p in enumerate(self.papers)}
+        self._vectorizer: TfidfVectorizer | None = TfidfVectorizer(
+            analyzer=analyse, sublinear_tf=True
+        )
+        own = [topic_text(t) for t in self.topics]
+        docs = [paper_text(p.title, p.abstract) for p in self.papers]
+        try:
+            self._vectorizer.fit(docs + own)
+        except ValueError:  # nothing but stop words: keywords are the only signal
+            self._vectorizer = None
+            return
+        self._own = normalize(self._vectorizer.transform(own).toarray())
+        self._matrix = self._vectorizer.transform(docs) if docs else None
+        # Paper x topic membership; its column sums are the priors, and membership
+        # times title vectors the title part of each topic's profile.
+        rows = [i for i, p in enumerate(self.papers) for t in p.topics if t in self._index]
+        cols = [self._index[t] for p in self.papers for t in p.topics if t in self._index]
+        shape = (len(self.papers), len(self.topics))
+        self._member = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+        self._counts = np.asarray(self._member.sum(axis=0)).ravel()
+        titles = [p.title for p in self.papers]
+        width = len(self._vectorizer.vocabulary_)
+        self._titles = csr_matrix((0, width))
+        if titles:
+            self._titles = normalize(self._vectorizer.transform(titles))
+        self._sums = np.asarray((self._member.T @ self._titles).todense())
+
+    def _skipped(self, exclude: str | Iterable[str] | None) -> list[int]:
+        ids = [exclude] if isinstance(exclude, str) else list(exclude or ())
+        return sorted(self._positions[i] for i in ids if i in self._positions)
+
+    def _profiles(self, skip: list[int]) -> np.ndarray:
+        """Topic profiles: own words plus the titles of the topic's papers (bar ``skip``)."""
+        sums = self._sums
+        if skip:
+            sums = sums - np.asarray((self._member[skip].T @ self._titles[skip]).todense())
+        return normalize(self._own + PROFILE_PAPERS * normalize(sums))
+
+    def _neighbours(self, query, skip: list[int]) -> list[tuple[int, float]]:
+        """The most similar tagged papers (bar ``skip``), best first, ties by id."""
+        if self._matrix is None:
+            return []
+        sims = (self._matrix @ query.T).toarray().ravel()
+        sims[skip] = 0.0
+        best = np.argsort(-sims, kind="stable")[: NEIGHBOURS * 2]
+        order = sorted(best, key=lambda i: (-sims[i], self.papers[i].id))[:NEIGHBOURS]
+        return [(int(i), float(sims[i])) for i in order if sims[i] >= MIN_SIMILARITY]
+
+    def scores(
+        self, title: str, abstract: str, exclude: str | Iterable[str] | None = None
+    ) -> dict[str, tuple[float, list[str]]]:
+        """Every topic with any evidence: its combined score and the reasons for it.
+
+        ``exclude``: ids of papers to leave out of neighbours, profiles and priors
+        (the paper itself, when suggesting for a catalogue paper).
+        """
+        found: dict[str, float] = defaultdict(float)
+        reasons: dict[str, list[str]] = defaultdict(list)
+        for topic in self.topics:
+            points, reason = rule_scores(topic, title, abstract)
+            if points >= RULE_THRESHOLD or (points and self._vectorizer is None):
+                found[topic.id] += W_RULES * points
+                reasons[topic.id].append(reason)
+        if self._vectorizer is not None:
+            self._add_similarity(title, abstract, self._skipped(exclude), found, reasons)
+        for topic in self.topics:
+            lent = PARENT_SHARE * found.get(topic.id, 0.0)
+            if topic.parent in self._index and lent > 0:
+                found[topic.parent] += lent
+                if lent >= 1:  # only a sub-topic with real evidence is worth naming
+                    reasons[topic.parent].append(f"parent of {topic.id}")
+        return {t: (found[t], reasons[t]) for t in found if found[t] > 0}
+
+    def _add_similarity(self, title, abstract, skip, found, reasons) -> None:
+        vec = self._vectorizer
+        query = normalize(vec.transform([paper_text(title, abstract)])).toarray()[0]
+        title_q = normalize(vec.transform([title])).toarray()[0]
+        profiles = self._profiles(skip)
+        by_title = W_PROFILE_TITLE * (profiles @ title_q)
+        by_text = W_PROFILE_TEXT * (profiles @ query)
+        surface = _surface(title, abstract)
+        terms = vec.get_feature_names_out()
+        for t, topic in enumerate(self.topics):
+            add = by_title[t] + by_text[t]
+            if add < 1:  # below one keyword's worth: noise
+                continue
+            found[topic.id] += float(add)
+            # The words that carry the match, as the paper spells them.
+            weight = profiles[t] * (W_PROFILE_TITLE * title_q + W_PROFILE_TEXT * query)
+            top = [i for i in np.argsort(-weight, kind="stable")[:3] if weight[i] > 0]
+            words = ", ".join(f"'{surface.get(terms[i], terms[i])}'" for i in top)
+            where = "title words" if all(title_q[i] > 0 for i in top) else "wording"
+            reasons[topic.id].append(f"{where} close to the topic's: {words} ({add:.1f})")
+        neighbours = self._neighbours(sparse_row(query), skip)
+        total = sum(s for _, s in neighbours)
+        votes: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, sim in neighbours:
+            for tid in self.papers[i].topics:
+                votes[tid].append((i, sim))
+        rest = len(self.papers) - len(skip)
+        for tid, voters in votes.items():
+            if tid not in self._index:
+                continue
+            t = self._index[tid]
+            prior = (self._counts[t] - self._member[skip, t].sum()) / max(1, rest)
+            lift = sum(s for _, s in voters) / total - prior
+            if lift <= 0:  # no more neighbours have it than papers in general
+                continue
+            found[tid] += float(W_NEIGHBOURS * lift * min(1.0, total))
+            names = ", ".join(self.papers[i].id for i, _ in voters[:2])
+            reasons[tid].append(
+                f"{len(voters)} of {len(neighbours)} similar papers have it ({names})"
+            )
+
+    def suggest(
+        self,
+        title: str,
+        abstract: str,
+        *,
+        limit: int = 5,
+        exclude: str | Iterable[str] | None = None,
+    ) -> list[Suggestion]:
+        """Best topics first; each with a score and a reason a reviewer can check.
+
+        A topic is kept if its score is at least ``MIN_SCORE`` and ``MIN_SHARE`` of the
+        best one's; the best is always kept.
+        """
+        scored = self.scores(title, abstract, exclude)
+        ranked = sorted(scored, key=lambda t: (-scored[t][0], t))
+        if not ranked:
+            return []
+        floor = max(MIN_SCORE, MIN_SHARE * scored[ranked[0]][0])
+        keep = ranked[:1] + [t for t in ranked[1:] if scored[t][0] >= floor]
+        return [
+            Suggestion(t, round(float(scored[t][0]), 2), "; ".join(scored[t][1]))
+            for t in keep[:limit]
+        ]

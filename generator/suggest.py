@@ -6,9 +6,10 @@ Four kinds of evidence are scored per topic and added up, each with a weight bel
 - **keywords** (``rule_scores``): the topic's keyword phrases from ``content/topics.yml``,
   whole words, a plural ending allowed; a title match counts ``TITLE_WEIGHT`` times an
   abstract match, and an abstract match counts at most ``MAX_HITS`` times.
-- **profile**: tf-idf cosine between the paper and the topic's profile, a text made of
-  the topic's name, description and keywords plus the titles of its papers. The title
-  alone is compared too and weighs more: a title names what a paper is about.
+- **profile**: tf-idf cosine between the paper (title twice, abstract) and the topic's
+  profile: its name, description and keywords plus the titles of its papers. The title
+  alone is compared too, so title words count in both: a title names what a paper is
+  about.
 - **neighbours**: the ``NEIGHBOURS`` most similar tagged papers vote for their topics,
   each vote weighted by its similarity, so that one close paper cannot outvote the
   title, and topics several neighbours agree on rise. A topic earns only the share of
@@ -17,8 +18,13 @@ Four kinds of evidence are scored per topic and added up, each with a weight bel
 - **parent**: a sub-topic's score lends ``PARENT_SHARE`` of itself to its parent topic.
 
 Keywords written with an abbreviation also match it spelled out (``ABBREVIATIONS``:
-'llm serving' matches 'large language model serving'). Words are lowercased, split on anything but letters and digits, stripped of English
-stop words and Porter-stemmed (lunr's stemmer), so 'mechanisms' meets 'mechanism'.
+'llm serving' matches 'large language model serving'). For the profiles and neighbours,
+words are lowercased, split on anything but letters and digits, stripped of English stop
+words and Porter-stemmed (lunr's stemmer), so 'mechanisms' meets 'mechanism'.
+
+The weights were chosen by a grid search on the leave-one-out run (``suggest
+--evaluate``, mean share of curated topics in the top 3); the held-out papers of
+tests/fixtures/heldout-papers.yml check the result.
 """
 
 from __future__ import annotations
@@ -42,11 +48,11 @@ RULE_THRESHOLD = 2.0  # keyword points below this alone are not worth a suggesti
 NEIGHBOURS = 5
 MIN_SIMILARITY = 0.05  # below this a paper is no neighbour at all
 
-# How the evidence adds up (tuned on the leave-one-out run, see ``suggest --evaluate``).
+# How the evidence adds up; one keyword point is the unit.
 W_RULES = 1.0  # per keyword point
 W_PROFILE_TITLE = 8.0  # per unit of cosine between title and topic profile
 W_PROFILE_TEXT = 16.0  # per unit of cosine between title + abstract and topic profile
-W_NEIGHBOURS = 6.0  # per unit of similarity-weighted vote share
+W_NEIGHBOURS = 6.0  # per unit of similarity-weighted vote share above the topic's prior
 PARENT_SHARE = 0.15
 MIN_SCORE = 2.0  # a suggestion needs at least this much evidence ...
 MIN_SHARE = 0.3  # ... and at least this share of the best suggestion's score

@@ -29,6 +29,7 @@ class Figures:
     first_right: int  # the first suggestion is one of the paper's curated topics
     top_right: int  # one of the first ``TOP`` suggestions is
     recall: float  # mean share of the curated topics (at most ``TOP``) in the first ``TOP``
+    precision: float  # share of the (at most ``TOP``) suggestions shown that are curated
 
     @property
     def first_rate(self) -> float:
@@ -42,7 +43,7 @@ class Figures:
         """The Markdown table row ARCHITECTURE.md records."""
         return (
             f"| {label} | {self.papers} | {self.first_right} ({self.first_rate:.1%}) "
-            f"| {self.top_right} ({self.top_rate:.1%}) | {self.recall:.3f} |"
+            f"| {self.top_right} ({self.top_rate:.1%}) | {self.recall:.3f} | {self.precision:.3f} |"
         )
 
     def as_dict(self) -> dict[str, float | int]:
@@ -53,6 +54,7 @@ class Figures:
             f"top{TOP}_right": self.top_right,
             f"top{TOP}_rate": round(self.top_rate, 4),
             f"recall_at_{TOP}": round(self.recall, 4),
+            "precision": round(self.precision, 4),
         }
 
 
@@ -76,7 +78,7 @@ def leave_one_out(topics: Sequence[Topic], papers: Sequence[Paper]) -> Figures:
     """Suggest for every tagged paper as if it were new, and count the hits."""
     suggester = Suggester(topics, papers)
     same = versions(papers)
-    first = top = 0
+    first = top = shown = right = 0
     recall = 0.0
     tagged = [p for p in papers if p.topics]
     for paper in tagged:
@@ -86,11 +88,14 @@ def leave_one_out(topics: Sequence[Topic], papers: Sequence[Paper]) -> Figures:
         first += bool(ids) and ids[0] in curated
         top += bool(curated & set(ids))
         recall += len(curated & set(ids)) / min(TOP, len(curated))
-    return Figures(len(tagged), first, top, recall / len(tagged) if tagged else 0.0)
+        shown += len(ids)
+        right += len(curated & set(ids))
+    n = len(tagged)
+    return Figures(n, first, top, recall / n if n else 0.0, right / shown if shown else 0.0)
 
 
 ROW = re.compile(
-    r"^\| (?P<label>[^|]+?) \| (\d+) \| (\d+) \([\d.]+%\) \| (\d+) \([\d.]+%\) \| ([\d.]+) \|$"
+    r"^\| (?P<label>[^|]+?) \| (\d+) \| (\d+) \([\d.]+%\) \| (\d+) \([\d.]+%\) \| ([\d.]+) \| ([\d.]+) \|$"
 )
 
 
@@ -99,6 +104,6 @@ def recorded(markdown: str, label: str) -> Figures:
     for line in markdown.splitlines():
         match = ROW.match(line.strip())
         if match and match["label"] == label:
-            papers, first, top, recall = match.groups()[1:]
-            return Figures(int(papers), int(first), int(top), float(recall))
+            papers, first, top, recall, precision = match.groups()[1:]
+            return Figures(int(papers), int(first), int(top), float(recall), float(precision))
     raise LookupError(f"no row '| {label} |' with leave-one-out figures")

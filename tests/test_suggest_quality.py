@@ -150,12 +150,14 @@ def test_versions_group_a_paper_with_its_versions():
 
 @given(
     st.integers(1, 10**5).flatmap(
-        lambda n: st.tuples(st.just(n), st.integers(0, n), st.integers(0, n), st.floats(0, 1))
+        lambda n: st.tuples(
+            st.just(n), st.integers(0, n), st.integers(0, n), st.floats(0, 1), st.floats(0, 1)
+        )
     )
 )
 def test_recorded_reads_back_the_row_it_prints(values):
-    papers, first, top, recall = values
-    figures = Figures(papers, first, top, round(recall, 3))
+    papers, first, top, recall, precision = values
+    figures = Figures(papers, first, top, round(recall, 3), round(precision, 3))
     assert recorded(f"text\n{figures.row('now')}\n", "now") == figures
 
 
@@ -167,6 +169,7 @@ def test_leave_one_out_does_not_fall_below_the_recorded_figures():
     assert now.first_rate >= floor.first_rate
     assert now.top_rate >= floor.top_rate
     assert now.recall >= floor.recall - 0.0005  # the row keeps three decimals
+    assert now.precision >= floor.precision - 0.0005
 
 
 def test_held_out_papers_get_a_curators_topic_first():

@@ -181,6 +181,7 @@ class Suggester:
         self.topics = tuple(topics)
         self.papers = tuple(papers)
         self._index = {t.id: i for i, t in enumerate(self.topics)}
+        self._everyone: np.ndarray | None = None
         self._positions = {p.id: i for i, p in enumerate(self.papers)}
         self._vectorizer: TfidfVectorizer | None = TfidfVectorizer(
             analyzer=analyse, sublinear_tf=True
@@ -207,6 +208,8 @@ class Suggester:
         if titles:
             self._titles = normalize(self._vectorizer.transform(titles))
         self._sums = np.asarray((self._member.T @ self._titles).todense())
+        self._terms = self._vectorizer.get_feature_names_out()
+        self._everyone = self._profiles([])  # what a new paper is compared with
 
     def _skipped(self, exclude: str | Iterable[str] | None) -> list[int]:
         ids = [exclude] if isinstance(exclude, str) else list(exclude or ())
@@ -214,6 +217,8 @@ class Suggester:
 
     def _profiles(self, skip: list[int]) -> np.ndarray:
         """Topic profiles: own words plus the titles of the topic's papers (bar ``skip``)."""
+        if not skip and self._everyone is not None:
+            return self._everyone
         sums = self._sums
         if skip:
             sums = sums - np.asarray((self._member[skip].T @ self._titles[skip]).todense())
@@ -262,7 +267,7 @@ class Suggester:
         by_title = W_PROFILE_TITLE * (profiles @ title_q)
         by_text = W_PROFILE_TEXT * (profiles @ query)
         surface = _surface(title, abstract)
-        terms = vec.get_feature_names_out()
+        terms = self._terms
         for t, topic in enumerate(self.topics):
             add = by_title[t] + by_text[t]
             if add < 1:  # below one keyword's worth: noise

@@ -16,6 +16,7 @@ from .model import ContentError, Problem
 from .pages import load_pages
 from .report import print_problems
 from .validate import validate
+from .yamlio import dump_paper
 
 CONTENT = click.Path(file_okay=False, path_type=Path)
 
@@ -112,6 +113,49 @@ def import_seed(dump: Path, content: Path, added) -> None:
         print_problems(exc.problems)
         sys.exit(1)
     click.echo(f"{total} papers in the dump; {written} files written or updated", err=True)
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
+@click.option("--content", type=CONTENT, default=Path("content"), show_default=True,
+              help="Folder with papers/ and topics.yml.")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Print the files it would write; write nothing.")
+@click.option("--fallback-topic", metavar="ID",
+              help="Topic for entries with no suggestion (default: the most used one).")  # fmt: skip
+def import_library(files: tuple[Path, ...], content: Path, dry_run: bool, fallback_topic) -> None:
+    """Import papers from BibTeX (.bib), CSL-JSON (.json) and RIS (.ris) files.
+
+    Papers already in the catalogue (same arXiv id, DOI or title) get the fields they
+    lack; the others become new files with suggested topics. Exit 1 if an entry was
+    skipped (reported as FILE:LINE: message), else 0.
+    """
+    from .importers import commands, library, merge
+
+    for path in files:
+        if library.file_format(path) is None:
+            raise click.UsageError(f"'{path}': expected a .bib, .json or .ris file")
+    try:
+        plan, warnings = commands.run_import(list(files), content, fallback_topic=fallback_topic,
+                                             progress=sys.stderr.isatty())  # fmt: skip
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except ContentError as exc:
+        print_problems(exc.problems)
+        sys.exit(1)
+    for skipped in plan.skipped:
+        click.echo(str(skipped), err=True)
+    for pid in sorted(plan.files) if dry_run else ():
+        click.echo(f"--- {content / 'papers' / pid}.yml\n{dump_paper(plan.files[pid])}", nl=False)
+    written = [] if dry_run else merge.write_plan(content, plan)
+    print_problems(warnings)
+    for line in commands.import_report(plan, content, dry_run=dry_run):
+        click.echo(line, err=True)
+    click.echo(
+        "Dry run: nothing written." if dry_run else f"{len(written)} files written.", err=True
+    )
+    if plan.skipped:
+        sys.exit(1)
 
 
 @main.command()

@@ -17,10 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bibtexparser
-from bibtexparser import middlewares
-
 from . import fields
+from .importers import library as bib
 from .load import display_path, load_tree, parse_mapping
 from .model import Paper, Problem, Record, Suggestion
 from .slug import slugify, unique_id
@@ -49,44 +47,13 @@ class Draft:
 
 
 def from_bibtex(text: str) -> dict[str, object]:
-    """Fields of the single entry in a BibTeX text (LaTeX decoded, authors split)."""
-    library = bibtexparser.parse_string(
-        text,
-        append_middleware=[
-            middlewares.LatexDecodingMiddleware(),
-            middlewares.SeparateCoAuthors(),
-            middlewares.SplitNameParts(),
-            middlewares.MergeNameParts(style="first"),
-        ],
-    )
+    """Fields of the single entry in a BibTeX text (the importer's BibTeX mapping)."""
+    library = bib.load_bibtex(text)
     if library.failed_blocks:
         raise ScaffoldError(f"cannot parse the BibTeX: {library.failed_blocks[0].error}")
     if len(library.entries) != 1:
         raise ScaffoldError(f"expected one BibTeX entry, found {len(library.entries)}")
-    entry = {k.lower(): v.value for k, v in library.entries[0].fields_dict.items()}
-    data: dict[str, object] = {}
-    for key in ("title", "abstract"):
-        if entry.get(key):
-            data[key] = " ".join(str(entry[key]).split()) if key == "title" else str(entry[key])
-    if entry.get("author"):
-        authors = entry["author"]
-        data["authors"] = [
-            " ".join(a.split()) for a in (authors if isinstance(authors, list) else [authors])
-        ]
-    if str(entry.get("year", "")).isdigit():
-        data["year"] = int(entry["year"])
-    venue = entry.get("booktitle") or entry.get("journal")
-    if venue:
-        data["venue"] = " ".join(str(venue).split())
-    if entry.get("doi"):
-        data["doi"] = str(entry["doi"]).strip()
-    prefix = str(entry.get("archiveprefix", entry.get("eprinttype", ""))).lower()
-    if entry.get("eprint") and prefix in ("arxiv", ""):
-        data["arxiv"] = str(entry["eprint"]).strip()
-    url = str(entry.get("url", "")).strip()
-    if url and "arxiv.org/" not in url and "doi.org/" not in url:
-        data["links"] = {"pdf" if url.lower().endswith(".pdf") else "project": url}
-    return data
+    return bib.bib_fields(library.entries[0])
 
 
 def fetch_arxiv(arxiv_id: str, timeout: float = FETCH_TIMEOUT) -> dict[str, object]:

@@ -7,6 +7,7 @@ that would produce bad content writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 from ..load import display_path, load_mapping, load_sequence, parse_mapping
@@ -14,7 +15,7 @@ from ..model import ContentError, Problem
 from ..topics import Suggester
 from ..validate import validate, validate_topics
 from ..yamlio import dump_paper, today, write_atomic
-from . import seed
+from . import library, merge, seed
 
 
 def _existing(content: Path) -> tuple[dict[str, dict], list[Problem]]:
@@ -67,3 +68,67 @@ def run_import_seed(dump: Path, content: Path, added: dt.date | None) -> tuple[i
     for pid, data in existing.items():
         planned.setdefault(pid, data)
     return write_papers(content, planned), len(entries)
+
+
+def run_import(
+    files: list[Path], content: Path, *, fallback_topic: str | None = None, progress: bool = False
+) -> tuple[merge.Plan, list[Problem]]:
+    """Parse ``files`` and plan the catalogue's new and enriched papers (writes nothing).
+
+    Returns the plan (already validated against the whole catalogue) and the
+    warnings on the files it would write.
+    """
+    from tqdm import tqdm
+
+    root = content.parent
+    entries: list[library.Entry] = []
+    skipped: list[library.Skipped] = []
+    for path in files:
+        parsed = library.read_library(path, display_path(path, root))
+        entries += parsed.entries
+        skipped += parsed.skipped
+    existing, records, topic_records = merge.load_catalogue(content)
+    papers, topics, _ = validate(list(records.values()), topic_records)
+    topic_ids = [t.id for t in topics]
+    if fallback_topic is not None and fallback_topic not in topic_ids:
+        raise ValueError(f"--fallback-topic: unknown topic '{fallback_topic}'")
+    fallback = fallback_topic or merge.most_used_topic(existing.values(), topic_ids)
+    planner = merge.Planner(existing, merge.make_suggester(papers, topics), fallback)
+    for entry in tqdm(entries, desc="match", unit="entry", disable=not progress, leave=False):
+        planner.add(entry)
+    planner.suggest_topics(progress)
+    plan = planner.plan
+    plan.skipped = skipped + plan.skipped
+    warnings = merge.check_plan(content, plan, records, topic_records)
+    return plan, warnings
+
+
+def import_report(plan: merge.Plan, content: Path, *, dry_run: bool) -> list[str]:
+    """The summary lines: each new or merged file, notes, and the totals."""
+    root = content.parent
+
+    def shown(pid: str) -> str:
+        return display_path(content / "papers" / f"{pid}.yml", root)
+
+    verb = {
+        "new": "would write" if dry_run else "new",
+        "merged": "would merge" if dry_run else "merged",
+    }
+    lines = []
+    for outcome in plan.outcomes:
+        if outcome.kind == "unchanged":
+            continue
+        extra = f" (+{', +'.join(outcome.added)})" if outcome.added else ""
+        lines.append(f"{verb[outcome.kind]}: {shown(outcome.paper)}{extra}")
+    lines += [f"note: {n}" for n in plan.notes]
+    for pid in plan.fallback:
+        topic = plan.files[pid]["topics"][0] if pid in plan.files else None
+        if topic:
+            lines.append(f"note: {shown(pid)}: no topic suggested; gave it '{topic}' (review it)")
+    kinds = Counter(o.kind for o in plan.outcomes)
+    entries = len(plan.outcomes) + len(plan.skipped)
+    lines.append(
+        f"{entries} entries: {kinds['new']} new, {kinds['merged']} merged, "
+        f"{kinds['unchanged']} unchanged, {len(plan.skipped)} skipped"
+    )
+    return lines

@@ -222,5 +222,5 @@ def test_progress_bars_when_asked(workdir, capsys):
     plan, _ = run_import([Path("library/zotero.bib")], Path("content"), progress=True)
     err = capsys.readouterr().err
     # 6 good entries in zotero.bib (one has no title), 4 of them new papers
-    assert "match:   0%" in err and "0/6" in err and "topics: 100%" in err and "4/4" in err
+    assert "match: " in err and "/6 [" in err and "topics: " in err and "/4 [" in err
     assert len(plan.outcomes) == 6

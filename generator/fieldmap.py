@@ -2,7 +2,8 @@
 
 The map places papers by the words they share: tf-idf over title, abstract and topic
 ids (topic tokens pull a topic's papers together), reduced with TruncatedSVD and laid
-out with t-SNE. Everything is seeded and single-threaded, and coordinates are rounded,
+out with t-SNE; above ``LANDMARKS`` papers, t-SNE places an even sample and every other
+paper goes to the weighted mean of its nearest sampled papers. Everything is seeded and single-threaded, and coordinates are rounded,
 so the same catalogue gives the same SVG. Colours follow each paper's first topic
 (rolled up to its top-level topic); the biggest few get a colour, the rest share grey.
 """
@@ -24,6 +25,10 @@ from .model import Catalogue, Paper
 COLOURS = 10  # distinct colours; more would not be told apart
 WIDTH, HEIGHT, PAD = 1000, 640, 16
 SEED = 0
+# t-SNE lays out at most this many papers (evenly spread over the id order); the
+# others are placed among their nearest of those, so the cost stops growing with n².
+LANDMARKS = 2000
+NEIGHBOURS = 5
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,31 @@ def _documents(papers: Sequence[Paper]) -> list[str]:
     return [f"{p.title} {p.abstract} {topic_tokens(p)} {topic_tokens(p)}" for p in papers]
 
 
+def _tsne(reduced: np.ndarray) -> np.ndarray:
+    n = len(reduced)
+    # 500 iterations (half the default) settle the clusters and halve the cost.
+    tsne = TSNE(n_components=2, perplexity=min(30.0, (n - 1) / 3), init="pca",
+                learning_rate="auto", max_iter=500, random_state=SEED)  # fmt: skip
+    return tsne.fit_transform(reduced)
+
+
+def _place(reduced: np.ndarray, marks: np.ndarray, marks_xy: np.ndarray) -> np.ndarray:
+    """Every paper at the similarity-weighted mean of its nearest landmarks (cosine in
+    the SVD space); the landmarks stay where t-SNE put them."""
+    unit = reduced / np.maximum(np.linalg.norm(reduced, axis=1, keepdims=True), 1e-12)
+    xy = np.empty((len(reduced), 2))
+    step = 4096
+    for start in range(0, len(reduced), step):
+        sims = unit[start : start + step] @ unit[marks].T
+        near = np.argpartition(-sims, NEIGHBOURS - 1, axis=1)[:, :NEIGHBOURS]
+        weight = np.maximum(np.take_along_axis(sims, near, 1), 0.0) ** 2 + 1e-9
+        xy[start : start + step] = (weight[:, :, None] * marks_xy[near]).sum(1) / weight.sum(
+            1, keepdims=True
+        )
+    xy[marks] = marks_xy
+    return xy
+
+
 def layout(papers: Sequence[Paper]) -> np.ndarray:
     """An (n, 2) array of positions in [0, 1], deterministic for a given catalogue."""
     n = len(papers)
@@ -60,13 +90,13 @@ def layout(papers: Sequence[Paper]) -> np.ndarray:
         _documents(papers)
     )
     k = max(2, min(50, matrix.shape[1] - 1, n - 1))
-    # 500 iterations (half the default) settle the clusters and halve the cost, which
-    # dominates the build at 10,000 papers.
     with threadpool_limits(limits=1):  # parallel sums would change the last digits
         reduced = TruncatedSVD(n_components=k, random_state=SEED).fit_transform(matrix)
-        tsne = TSNE(n_components=2, perplexity=min(30.0, (n - 1) / 3), init="pca",
-                    learning_rate="auto", max_iter=500, random_state=SEED)  # fmt: skip
-        xy = tsne.fit_transform(reduced)
+        if n <= LANDMARKS:
+            xy = _tsne(reduced)
+        else:
+            marks = np.unique(np.linspace(0, n - 1, LANDMARKS).round().astype(np.int64))
+            xy = _place(reduced, marks, _tsne(reduced[marks]))
     xy = xy - xy.min(axis=0)
     span = xy.max(axis=0)
     span[span == 0] = 1.0

@@ -41,6 +41,10 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def _bad_char(text: str, allow_newlines: bool) -> str | None:
     """Name the first control, invisible or direction-changing character, if any."""
+    # Fast path: str.isprintable is False for every Cc, Cf, Co and Cs character (and
+    # for some harmless ones, such as a no-break space, which the loop then clears).
+    if (text.replace("\n", " ").replace("\t", " ") if allow_newlines else text).isprintable():
+        return None
     for ch in text:
         if ch in "\n\t" and allow_newlines:
             continue

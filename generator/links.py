@@ -1,9 +1,14 @@
 """Stage 4: related papers (tf-idf + shared topics), explicit see-also, versions.
 
 Similarity is cosine over tf-idf vectors of title (weighted twice), abstract and topic
-names, plus a bonus for shared topics. Rows are processed in blocks so memory stays
-linear in the catalogue size (a dense 10,000 x 10,000 matrix would be 400 MB).
-Ties are broken by id, so the output is deterministic.
+names, plus a bonus for shared topics. Only each paper's best few are kept (top-k),
+never an n x n matrix. Up to ``EXACT_LIMIT`` papers every pair is scored exactly, in
+row blocks. Above it, candidates come from a 128-dimension LSA projection of the
+tf-idf (dense dot products in row blocks, a few seconds at 100,000 papers where the
+sparse product is nearly dense and costs minutes), and the best ``CANDIDATES`` of
+each row are then re-scored with the exact tf-idf cosine, so scores, thresholds and
+reasons mean the same at every size. Ties are broken by id, so the output is
+deterministic.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix
+from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
+from threadpoolctl import threadpool_limits
 
 from .model import Paper, Related, Topic
 
@@ -21,7 +28,11 @@ MAX_RELATED = 8
 MIN_RELATED = 3
 MIN_SCORE = 0.12  # below this a suggestion is noise, unless we need it to reach MIN_RELATED
 TOPIC_BONUS = 0.08  # per shared topic
-BLOCK = 1024
+CANDIDATES = 4 * MAX_RELATED  # per paper, before explicit links and thresholds
+EXACT_LIMIT = 3000  # up to this many papers, every pair is scored exactly
+LSA_DIMENSIONS = 128
+SEED = 0
+CELLS = 1 << 24  # dense cells per row block (64 MB of float32)
 
 
 def _documents(papers: Sequence[Paper], topics: dict[str, Topic]) -> list[str]:
@@ -31,8 +42,9 @@ def _documents(papers: Sequence[Paper], topics: dict[str, Topic]) -> list[str]:
     return [f"{p.title} {p.title} {p.abstract} {topic_words(p)}" for p in papers]
 
 
-def _tfidf(documents: list[str]):
-    """Tf-idf rows and their terms; terms in over half the papers say little."""
+def _tfidf(documents: list[str]) -> tuple[csr_matrix, np.ndarray]:
+    """Tf-idf rows (L2-normalised, columns in term order) and their terms; terms in
+    over half the papers say little."""
     # In a tiny catalogue every term is in half the papers, so only prune when large.
     max_df = 0.5 if len(documents) >= 20 else 1.0
     vectorizer = TfidfVectorizer(
@@ -42,16 +54,21 @@ def _tfidf(documents: list[str]):
         matrix = vectorizer.fit_transform(documents).tocsr()
     except ValueError:  # no terms at all (only stop words): topics alone decide
         return csr_matrix((len(documents), 1)), np.array([""])
+    matrix.sort_indices()
     return matrix, vectorizer.get_feature_names_out()
 
 
-def _key_terms(row_a, row_b, terms: np.ndarray, n: int = 3) -> list[str]:
-    """The terms that contribute most to the similarity of two tf-idf rows."""
-    product = row_a.multiply(row_b).tocoo()
-    if product.nnz == 0:
+def _key_terms(matrix: csr_matrix, i: int, j: int, terms: np.ndarray, n: int = 3) -> list[str]:
+    """The terms that contribute most to the similarity of rows ``i`` and ``j``
+    (ties in term order, which is column order)."""
+    ia = matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]]
+    ib = matrix.indices[matrix.indptr[j] : matrix.indptr[j + 1]]
+    common, xa, xb = np.intersect1d(ia, ib, assume_unique=True, return_indices=True)
+    if not len(common):
         return []
-    order = sorted(range(product.nnz), key=lambda k: (-product.data[k], terms[product.col[k]]))
-    return [str(terms[product.col[k]]) for k in order[:n]]
+    product = matrix.data[matrix.indptr[i] + xa] * matrix.data[matrix.indptr[j] + xb]
+    order = np.lexsort((common, -product))[:n]
+    return [str(terms[common[k]]) for k in order]
 
 
 def _reason(a: Paper, b: Paper, topics: dict[str, Topic], terms: list[str]) -> str:
@@ -62,6 +79,67 @@ def _reason(a: Paper, b: Paper, topics: dict[str, Topic], terms: list[str]) -> s
     if terms:
         parts.append("shared terms: " + ", ".join(terms))
     return "; ".join(parts) or "similar wording"
+
+
+def _incidence(papers: Sequence[Paper]) -> csr_matrix:
+    """Papers x topics, 1 where the paper has the topic: row products count shared topics."""
+    topic_ids = sorted({t for p in papers for t in p.topics})
+    column = {t: k for k, t in enumerate(topic_ids)}
+    rows = [i for i, p in enumerate(papers) for _ in p.topics]
+    cols = [column[t] for p in papers for t in p.topics]
+    data = np.ones(len(rows), dtype=np.float32)
+    return csr_matrix((data, (rows, cols)), shape=(len(papers), max(1, len(topic_ids))))
+
+
+def _ordered(index: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's candidates by score (rounded, so last-digit noise cannot reorder),
+    then by position (papers are sorted by id)."""
+    order = np.lexsort((index, -np.round(score, 9)), axis=-1)
+    return np.take_along_axis(index, order, 1), np.take_along_axis(score, order, 1)
+
+
+def _blocks(n: int) -> range:
+    return range(0, n, max(1, min(1024, CELLS // n)))
+
+
+def _exact_candidates(matrix: csr_matrix, incidence: csr_matrix, keep: int):
+    """Every pair scored exactly, one dense row block at a time."""
+    n = matrix.shape[0]
+    index, score = np.zeros((n, keep), np.int64), np.zeros((n, keep))
+    for start in _blocks(n):
+        stop = min(n, start + _blocks(n).step)
+        block = (matrix[start:stop] @ matrix.T).toarray()
+        block += TOPIC_BONUS * (incidence[start:stop] @ incidence.T).toarray()
+        block[np.arange(stop - start), np.arange(start, stop)] = -1.0  # never itself
+        top = np.argpartition(-block, keep - 1, axis=1)[:, :keep]
+        index[start:stop] = top
+        score[start:stop] = np.take_along_axis(block, top, 1)
+    return _ordered(index, score)
+
+
+def _lsa_candidates(matrix: csr_matrix, incidence: csr_matrix, keep: int):
+    """Candidates by LSA cosine (+ topic bonus), re-scored with the exact tf-idf cosine."""
+    n = matrix.shape[0]
+    dims = max(1, min(LSA_DIMENSIONS, matrix.shape[1] - 1, n - 1))
+    # One thread: parallel sums could change the last digits between runs.
+    with threadpool_limits(limits=1):
+        reduced = TruncatedSVD(dims, random_state=SEED).fit_transform(matrix)
+        reduced = reduced.astype(np.float32)
+        reduced /= np.maximum(np.linalg.norm(reduced, axis=1, keepdims=True), 1e-12)
+        index, score = np.zeros((n, keep), np.int64), np.zeros((n, keep))
+        for start in _blocks(n):
+            stop = min(n, start + _blocks(n).step)
+            block = reduced[start:stop] @ reduced.T
+            block += TOPIC_BONUS * (incidence[start:stop] @ incidence.T).toarray()
+            block[np.arange(stop - start), np.arange(start, stop)] = -np.inf
+            top = np.argpartition(-block, keep - 1, axis=1)[:, :keep]
+            rows = np.repeat(np.arange(start, stop), keep)
+            cols = top.ravel()
+            exact = np.asarray(matrix[rows].multiply(matrix[cols]).sum(axis=1)).ravel()
+            shared = np.asarray(incidence[rows].multiply(incidence[cols]).sum(axis=1)).ravel()
+            index[start:stop] = top
+            score[start:stop] = (exact + TOPIC_BONUS * shared).reshape(-1, keep)
+    return _ordered(index, score)
 
 
 def related_papers(
@@ -79,40 +157,27 @@ def related_papers(
     if len(papers) < 2:
         return {p.id: () for p in papers}
     matrix, terms = _tfidf(_documents(papers, topic_map))
-    topic_ids = sorted({t for p in papers for t in p.topics})
-    column = {t: k for k, t in enumerate(topic_ids)}
-    rows = [i for i, p in enumerate(papers) for _ in p.topics]
-    cols = [column[t] for p in papers for t in p.topics]
-    incidence = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(papers), len(topic_ids)))
-    keep = min(len(papers) - 1, 4 * MAX_RELATED)
+    incidence = _incidence(papers)
+    keep = min(len(papers) - 1, CANDIDATES)
+    find = _exact_candidates if len(papers) <= EXACT_LIMIT else _lsa_candidates
+    index, score = find(matrix, incidence, keep)
     out: dict[str, tuple[Related, ...]] = {}
-    for start in range(0, len(papers), BLOCK):
-        stop = start + BLOCK
-        block = (matrix[start:stop] @ matrix.T).toarray()
-        block += TOPIC_BONUS * (incidence[start:stop] @ incidence.T).toarray()
-        for offset, scores in enumerate(block):
-            i = start + offset
-            paper = papers[i]
-            scores[i] = -1.0
-            # Only the best few need sorting; order them by score, then by position
-            # (papers are sorted by id), so the result is deterministic.
-            top = np.argpartition(-scores, keep - 1)[:keep]  # keep < len(papers) always
-            order = top[np.lexsort((top, -np.round(scores[top], 9)))]
-            chosen: list[Related] = [
-                Related(t, 1.0, why, explicit=True) for t, why in sorted(explicit[paper.id].items())
-            ]
-            for j in order:
-                if len(chosen) >= MAX_RELATED or scores[j] < 0:
-                    break
-                other = papers[j]
-                if other.id in explicit[paper.id]:
-                    continue
-                if scores[j] < MIN_SCORE and len(chosen) >= MIN_RELATED:
-                    break
-                words = _key_terms(matrix[i], matrix[j], terms)
-                chosen.append(Related(other.id, round(float(scores[j]), 4),
-                                      _reason(paper, other, topic_map, words)))  # fmt: skip
-            out[paper.id] = tuple(chosen)
+    for i, paper in enumerate(papers):
+        chosen: list[Related] = [
+            Related(t, 1.0, why, explicit=True) for t, why in sorted(explicit[paper.id].items())
+        ]
+        for j, value in zip(index[i].tolist(), score[i].tolist(), strict=True):
+            if len(chosen) >= MAX_RELATED or value < 0:
+                break
+            other = papers[j]
+            if other.id in explicit[paper.id]:
+                continue
+            if value < MIN_SCORE and len(chosen) >= MIN_RELATED:
+                break
+            words = _key_terms(matrix, i, j, terms)
+            chosen.append(Related(other.id, round(value, 4),
+                                  _reason(paper, other, topic_map, words)))  # fmt: skip
+        out[paper.id] = tuple(chosen)
     return out
 
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator import links
 from generator.links import MAX_RELATED, MIN_RELATED, related_papers, versions
 from generator.load import load_tree
 from generator.model import Paper, Topic
@@ -127,3 +128,44 @@ def test_related_never_links_to_self_and_is_deterministic(abstracts):
         assert pid not in [r.id for r in items]
         assert len(items) <= MAX_RELATED
         assert len(items) >= min(MIN_RELATED, len(papers) - 1)
+
+
+# Hand-picked pairs of seed papers on the same problem: each must stay linked (in one
+# direction at least) whichever way candidates are found.
+SEED_PAIRS = [
+    ("adamoe", "capacity-aware-inference"), ("moe-lens", "capacity-aware-inference"),
+    ("moe-lens", "speculative-moe"), ("speculative-moe", "capacity-aware-inference"),
+    ("speculative-moe", "adamoe"), ("sparse-upcycling", "parameter-efficient-sparsity-crafting-dense"),
+    ("comet", "parameter-efficient-sparsity-crafting-dense"), ("comet", "adamoe"),
+    ("adamoe", "parameters-flops-scaling-laws-optimal"),
+    ("speculative-moe", "insights-deepseek-v3-scaling-challenges"),
+    ("distserve", "fastswitch"), ("distserve", "nanoflow"), ("distserve", "scalellm"),
+    ("nanoflow", "scalellm"), ("nanoflow", "s-3"), ("servegen", "burstgpt"),
+    ("servegen", "scalellm"), ("servegen", "cap-principle-llm-serving-survey"),
+    ("scalellm", "efficient-llm-scheduling-learning-rank"),
+    ("scalellm", "learned-best-effort-llm-serving"), ("fastswitch", "scalellm"),
+    ("distserve", "efficient-llm-scheduling-learning-rank"),
+    ("nanoflow", "efficient-llm-scheduling-learning-rank"),
+    ("burstgpt", "efficient-llm-scheduling-learning-rank"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("exact_limit", [10_000, 0], ids=["exact", "lsa-candidates"])
+def test_seed_pairs_stay_linked(seed, monkeypatch, exact_limit):
+    monkeypatch.setattr(links, "EXACT_LIMIT", exact_limit)
+    rel = related_papers(*seed)
+    linked = {(a, r.id) for a, items in rel.items() for r in items}
+    missing = [p for p in SEED_PAIRS if p not in linked and p[::-1] not in linked]
+    assert len(SEED_PAIRS) == 24 and not missing
+
+
+def test_lsa_candidates_score_exactly_like_the_exact_path(seed, monkeypatch):
+    """Candidates differ at most at the margin; a pair found both ways has one score."""
+    exact = related_papers(*seed)
+    monkeypatch.setattr(links, "EXACT_LIMIT", 0)
+    lsa = related_papers(*seed)
+    assert lsa == related_papers(*seed)  # deterministic
+    scores = {(a, r.id): r.score for a, items in exact.items() for r in items}
+    both = [(a, r) for a, items in lsa.items() for r in items if (a, r.id) in scores]
+    assert len(both) >= 0.95 * len(scores)
+    assert all(scores[(a, r.id)] == r.score for a, r in both)

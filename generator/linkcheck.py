@@ -14,11 +14,14 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
-LINK_ATTRS = {"href", "src"}
+import lxml.etree
+import lxml.html
+
+# href and src everywhere, except a canonical link (the public address, not this copy).
+LINKS_XPATH = '//*[not(self::link and @rel="canonical")]/@href | //@src'
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -34,26 +37,42 @@ class Broken:
         return f"{self.page}: broken link -> {self.target}"
 
 
-class _Scan(HTMLParser):
-    """Collects the links and the anchor names of one page."""
+@dataclass(frozen=True)
+class Scan:
+    """One page's anchors and links, each link resolved to a site path (None if it
+    leaves the site) and a fragment. Kept between builds for unchanged pages."""
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name == "id" or (name == "name" and tag == "a"):
-                self.ids.add(value)
-            elif name in LINK_ATTRS and not (tag == "link" and _rel(attrs) == "canonical"):
-                self.links.append(value.strip())
+    stat: tuple[int, int, int]
+    ids: frozenset[str]
+    links: tuple[tuple[str, str | None, str], ...]
 
 
-def _rel(attrs: list[tuple[str, str | None]]) -> str:
-    return next((v or "" for k, v in attrs if k == "rel"), "")
+def _scan(site: Path, path: Path, base: str, stat: tuple[int, int, int]) -> Scan:
+    try:
+        root = lxml.html.document_fromstring(path.read_bytes())
+    except (lxml.etree.ParserError, ValueError):  # an empty file: nothing to check
+        return Scan(stat, frozenset(), ())
+    ids = frozenset(str(v) for v in root.xpath("//@id | //a/@name"))
+    here = base + path.relative_to(site).as_posix()
+    links = []
+    for value in root.xpath(LINKS_XPATH):
+        link = str(value).strip()
+        if not link or SCHEME.match(link) or link.startswith("//"):
+            continue  # external, or mailto:/tel:/data: - not ours to resolve
+        parts = urlsplit(urljoin(here, link))
+        target = None
+        if parts.path.startswith(base):
+            rel = PurePosixPath(unquote(parts.path[len(base) :]).lstrip("/"))
+            if ".." not in rel.parts:  # else it climbs out of the site
+                path_ = "" if str(rel) == "." else rel.as_posix()
+                target = sys.intern(path_ + ("/" if parts.path.endswith("/") else ""))
+        links.append((link, target, unquote(parts.fragment)))
+    return Scan(stat, ids, tuple(links))
+
+
+def _stat(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def _base_path(site: Path) -> str:
@@ -67,44 +86,42 @@ def _base_path(site: Path) -> str:
     return "/"
 
 
-def _target_file(site: Path, path: str) -> Path | None:
-    """The file a site-relative URL path names, or None if there is none."""
-    rel = PurePosixPath(unquote(path).lstrip("/"))
-    if ".." in rel.parts:
-        return None  # climbs out of the site
-    candidate = site.joinpath(*rel.parts)
-    if path.endswith("/") or candidate.is_dir():
-        candidate = candidate / "index.html"
-    return candidate if candidate.is_file() else None
+def check_site(
+    site: Path, base_path: str | None = None, scans: dict[str, Scan] | None = None
+) -> list[Broken]:
+    """Every broken internal link and anchor in ``site``, sorted by page and target.
 
-
-def check_site(site: Path, base_path: str | None = None) -> list[Broken]:
-    """Every broken internal link and anchor in ``site``, sorted by page and target."""
+    ``scans`` (page -> Scan) is read and updated: a page whose file has the same size,
+    modification time and inode as when it was scanned is not parsed again.
+    """
     base = base_path or _base_path(site)
-    pages: dict[Path, _Scan] = {}
-    for path in sorted(site.rglob("*.html")):
-        scan = _Scan()
-        scan.feed(path.read_text(encoding="utf-8", errors="replace"))
-        scan.close()
-        pages[path] = scan
+    scans = {} if scans is None else scans
+    files: set[str] = set()
+    pages: dict[str, Scan] = {}
+    for path in site.rglob("*"):
+        if path.is_file():
+            rel = path.relative_to(site).as_posix()
+            files.add(rel)
+            if rel.endswith(".html"):
+                stat, known = _stat(path), scans.get(rel)
+                pages[rel] = (
+                    known if known and known.stat == stat else _scan(site, path, base, stat)
+                )
+    scans.clear()
+    scans.update(pages)
+    folders = {f.rsplit("/", 1)[0] for f in files if "/" in f}
     broken: set[Broken] = set()
-    for path, scan in pages.items():
-        page = path.relative_to(site).as_posix()
-        here = base + page
-        for link in scan.links:
-            if not link or SCHEME.match(link) or link.startswith("//"):
-                continue  # external, or mailto:/tel:/data: - not ours to resolve
-            parts = urlsplit(urljoin(here, link))
-            if not parts.path.startswith(base):
+    for page, scan in pages.items():
+        for link, target, fragment in scan.links:
+            if target is None:
                 broken.add(Broken(page, link, "outside the site"))
                 continue
-            target = _target_file(site, parts.path[len(base) :])
-            if target is None:
+            if target.endswith("/") or target in folders or not target:
+                target = f"{target.rstrip('/')}/index.html".lstrip("/")
+            if target not in files:
                 broken.add(Broken(page, link, "no such file"))
-            elif parts.fragment and target.suffix == ".html":
-                ids = pages[target].ids if target in pages else set()
-                if unquote(parts.fragment) not in ids:
-                    broken.add(Broken(page, link, "no such anchor"))
+            elif fragment and target.endswith(".html") and fragment not in pages[target].ids:
+                broken.add(Broken(page, link, "no such anchor"))
     return sorted(broken)
 
 

@@ -29,6 +29,7 @@ MIN_RELATED = 3
 MIN_SCORE = 0.12  # below this a suggestion is noise, unless we need it to reach MIN_RELATED
 TOPIC_BONUS = 0.08  # per shared topic
 CANDIDATES = 4 * MAX_RELATED  # per paper, before explicit links and thresholds
+LSA_CANDIDATES = 2 * MAX_RELATED  # re-scored exactly, so fewer are needed
 EXACT_LIMIT = 3000  # up to this many papers, every pair is scored exactly
 LSA_DIMENSIONS = 128
 SEED = 0
@@ -54,21 +55,28 @@ def _tfidf(documents: list[str]) -> tuple[csr_matrix, np.ndarray]:
         matrix = vectorizer.fit_transform(documents).tocsr()
     except ValueError:  # no terms at all (only stop words): topics alone decide
         return csr_matrix((len(documents), 1)), np.array([""])
+    if not matrix.nnz:
+        return matrix, vectorizer.get_feature_names_out()
+    # A term in one paper only adds to no similarity: drop it after normalising, so
+    # products and the LSA projection work on a fraction of the columns.
+    shared = np.bincount(matrix.indices, minlength=matrix.shape[1]) >= 2
+    matrix = matrix[:, shared].tocsr()
     matrix.sort_indices()
-    return matrix, vectorizer.get_feature_names_out()
+    return matrix, vectorizer.get_feature_names_out()[shared]
 
 
-def _key_terms(matrix: csr_matrix, i: int, j: int, terms: np.ndarray, n: int = 3) -> list[str]:
-    """The terms that contribute most to the similarity of rows ``i`` and ``j``
-    (ties in term order, which is column order)."""
-    ia = matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]]
-    ib = matrix.indices[matrix.indptr[j] : matrix.indptr[j + 1]]
-    common, xa, xb = np.intersect1d(ia, ib, assume_unique=True, return_indices=True)
-    if not len(common):
+def _key_terms(matrix: csr_matrix, pairs: list[tuple[int, int]], n: int = 3) -> list[list[int]]:
+    """For each pair of rows, the columns that add most to their similarity (ties in
+    column order, which is term order), all pairs at once."""
+    if not pairs:
         return []
-    product = matrix.data[matrix.indptr[i] + xa] * matrix.data[matrix.indptr[j] + xb]
-    order = np.lexsort((common, -product))[:n]
-    return [str(terms[common[k]]) for k in order]
+    rows, cols = np.array(pairs).T
+    product = matrix[rows].multiply(matrix[cols]).tocoo()
+    order = np.lexsort((product.col, -product.data, product.row))
+    row, col = product.row[order], product.col[order]
+    first = np.searchsorted(row, np.arange(len(pairs)))
+    last = np.searchsorted(row, np.arange(len(pairs)), side="right")
+    return [col[a : min(b, a + n)].tolist() for a, b in zip(first, last, strict=True)]
 
 
 def _reason(a: Paper, b: Paper, topics: dict[str, Topic], terms: list[str]) -> str:
@@ -123,7 +131,7 @@ def _lsa_candidates(matrix: csr_matrix, incidence: csr_matrix, keep: int):
     dims = max(1, min(LSA_DIMENSIONS, matrix.shape[1] - 1, n - 1))
     # One thread: parallel sums could change the last digits between runs.
     with threadpool_limits(limits=1):
-        reduced = TruncatedSVD(dims, random_state=SEED).fit_transform(matrix)
+        reduced = TruncatedSVD(dims, n_iter=3, random_state=SEED).fit_transform(matrix)
         reduced = reduced.astype(np.float32)
         reduced /= np.maximum(np.linalg.norm(reduced, axis=1, keepdims=True), 1e-12)
         index, score = np.zeros((n, keep), np.int64), np.zeros((n, keep))
@@ -158,26 +166,37 @@ def related_papers(
         return {p.id: () for p in papers}
     matrix, terms = _tfidf(_documents(papers, topic_map))
     incidence = _incidence(papers)
-    keep = min(len(papers) - 1, CANDIDATES)
-    find = _exact_candidates if len(papers) <= EXACT_LIMIT else _lsa_candidates
-    index, score = find(matrix, incidence, keep)
-    out: dict[str, tuple[Related, ...]] = {}
+    if len(papers) <= EXACT_LIMIT or matrix.shape[1] <= LSA_DIMENSIONS:
+        keep = min(len(papers) - 1, CANDIDATES)
+        index, score = _exact_candidates(matrix, incidence, keep)
+    else:
+        keep = min(len(papers) - 1, LSA_CANDIDATES)
+        index, score = _lsa_candidates(matrix, incidence, keep)
+    chosen: dict[int, list[Related]] = {}
+    pairs: list[tuple[int, int]] = []
     for i, paper in enumerate(papers):
-        chosen: list[Related] = [
+        mine = chosen[i] = [
             Related(t, 1.0, why, explicit=True) for t, why in sorted(explicit[paper.id].items())
         ]
         for j, value in zip(index[i].tolist(), score[i].tolist(), strict=True):
-            if len(chosen) >= MAX_RELATED or value < 0:
+            if len(mine) >= MAX_RELATED or value < 0:
                 break
-            other = papers[j]
-            if other.id in explicit[paper.id]:
+            if papers[j].id in explicit[paper.id]:
                 continue
-            if value < MIN_SCORE and len(chosen) >= MIN_RELATED:
+            if value < MIN_SCORE and len(mine) >= MIN_RELATED:
                 break
-            words = _key_terms(matrix, i, j, terms)
-            chosen.append(Related(other.id, round(value, 4),
-                                  _reason(paper, other, topic_map, words)))  # fmt: skip
-        out[paper.id] = tuple(chosen)
+            mine.append(Related(papers[j].id, round(value, 4), ""))
+            pairs.append((i, j))
+    words = iter(_key_terms(matrix, pairs))
+    out: dict[str, tuple[Related, ...]] = {}
+    for i, paper in enumerate(papers):
+        items = []
+        for r in chosen[i]:
+            if not r.explicit:
+                terms_ = [str(terms[k]) for k in next(words)]
+                r = Related(r.id, r.score, _reason(paper, by_id[r.id], topic_map, terms_))
+            items.append(r)
+        out[paper.id] = tuple(items)
     return out
 
 

@@ -62,7 +62,7 @@ def serve(content: Path, out: Path, address: str) -> int:
     local = Path(".serve-mkdocs.yml")
     local.write_text(f"INHERIT: mkdocs.yml\nsite_url: http://{address}/\n", encoding="utf-8")
     cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(local), "--dev-addr", address,
-           "--livereload", "--watch", "overrides"]  # fmt: skip
+           "--livereload", "--dirty", "--watch", "overrides"]  # fmt: skip
     proc = subprocess.Popen(cmd)
     try:
         return proc.wait()

@@ -1,0 +1,105 @@
+"""Incremental builds give exactly what clean builds give.
+
+An edit to one paper's abstract and another paper's topics is rebuilt into the
+existing ``docs/`` and ``site/`` (with the cache of the previous build) and compared
+with a clean build of the same content into empty folders with no cache: ``docs/``
+byte for byte, ``site/`` too apart from the sitemap's dates. Unchanged pages are
+reused (the same file, hard-linked); a corrupt cache or a page edited by hand in
+``site/`` is rendered again, never reused.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from test_build_output import SITEMAP, file_hashes, mkdocs_config
+
+from generator.build import build
+from generator.sitebuild import build_site
+
+EDITED, MOVED, UNTOUCHED = "distserve", "adamoe", "nanoflow"
+TOPIC = "distributed-training"  # adamoe's new topic
+
+
+def _edit(content: Path) -> None:
+    paper = content / "papers" / f"{EDITED}.yml"
+    text = paper.read_text(encoding="utf-8")
+    edited = text.replace("abstract: >-\n  ", "abstract: >-\n  Edited sentence. ", 1)
+    assert edited != text
+    paper.write_text(edited, encoding="utf-8")
+    moved = content / "papers" / f"{MOVED}.yml"
+    text = moved.read_text(encoding="utf-8")
+    moved.write_text(re.sub(r"(?m)^topics: .*$", f"topics: [{TOPIC}]", text), encoding="utf-8")
+
+
+def _site(path: Path) -> dict[str, str]:
+    return {k: v for k, v in file_hashes(path).items() if k not in SITEMAP}
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory):
+    work = tmp_path_factory.mktemp("incremental")
+    content = work / "content"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copy(ROOT / "CONTRIBUTING.md", work / "CONTRIBUTING.md")
+    docs, site = work / "docs", work / "site"
+    build(content, docs)
+    config = mkdocs_config(work, docs)
+    build_site(config, site, cache_dir=work / "cache")
+    return work, content, docs, config, site
+
+
+def _clean(work: Path, content: Path, name: str) -> tuple[Path, Path]:
+    docs, site = work / name / "docs", work / name / "site"
+    build(content, docs)
+    build_site(mkdocs_config(work / name, docs), site, cache_dir=work / name / "cache")
+    return docs, site
+
+
+def test_edit_rebuilds_to_what_a_clean_build_gives(first_build):
+    work, content, docs, config, site = first_build
+    untouched = (site / "papers" / UNTOUCHED / "index.html").stat().st_ino
+    edited = (site / "papers" / EDITED / "index.html").stat().st_ino
+    assert TOPIC not in (content / "papers" / f"{MOVED}.yml").read_text()
+    _edit(content)
+    build(content, docs)
+    build_site(config, site, cache_dir=work / "cache")
+    clean_docs, clean_site = _clean(work, content, "clean")
+    assert file_hashes(docs) == file_hashes(clean_docs)
+    assert _site(site) == _site(clean_site)
+    assert (site / "papers" / UNTOUCHED / "index.html").stat().st_ino == untouched  # reused
+    assert (site / "papers" / EDITED / "index.html").stat().st_ino != edited  # rendered
+    page = (site / "papers" / EDITED / "index.html").read_text(encoding="utf-8")
+    assert "Edited sentence." in page
+    topic = (site / "topics" / TOPIC / "index.html").read_text(encoding="utf-8")
+    assert f"papers/{MOVED}/" in topic
+
+
+def test_corrupt_cache_or_edited_site_means_rendering_again(first_build):
+    work, content, docs, config, site = first_build
+    for cache in (work / "cache").iterdir():
+        cache.write_bytes(b"\x00not a cache{")
+    page = site / "papers" / UNTOUCHED / "index.html"
+    before = page.stat().st_ino
+    build_site(config, site, cache_dir=work / "cache")
+    assert page.stat().st_ino != before  # nothing reused from a corrupt cache
+    text = page.read_text(encoding="utf-8")
+    with page.open("w", encoding="utf-8") as f:  # edited in place: same inode
+        f.write(text.replace("Related papers", "Hand-edited"))
+    os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 10**9))
+    build_site(config, site, cache_dir=work / "cache")
+    assert "Hand-edited" not in page.read_text(encoding="utf-8")
+    _, clean_site = _clean(work, content, "clean-2")
+    assert _site(site) == _site(clean_site)
+
+
+def test_cache_stays_out_of_docs_and_site(first_build):
+    work, _, docs, _, site = first_build
+    assert sorted(p.name for p in (work / "cache").iterdir())
+    assert not list(docs.rglob("*.pickle")) and not list(site.rglob("site-*.json"))
+    assert ROOT not in (work / "cache").parents

@@ -81,7 +81,7 @@ def test_edit_rebuilds_to_what_a_clean_build_gives(first_build):
 
 
 def test_corrupt_cache_or_edited_site_means_rendering_again(first_build):
-    work, content, docs, config, site = first_build
+    work, content, _, config, site = first_build
     for cache in (work / "cache").iterdir():
         cache.write_bytes(b"\x00not a cache{")
     page = site / "papers" / UNTOUCHED / "index.html"

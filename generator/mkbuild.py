@@ -71,6 +71,18 @@ def _tree_digest(h: hashlib._Hash, folder: Path) -> None:
         h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
 
 
+def _canonical(value: object) -> str:
+    """A repr that is the same in every process: sets sorted, no object addresses."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_canonical(k)}:{_canonical(v)}" for k, v in sorted(
+            value.items(), key=lambda kv: str(kv[0]))) + "}"  # fmt: skip
+    if isinstance(value, set | frozenset):
+        return "{" + ",".join(sorted(_canonical(v) for v in value)) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_canonical(v) for v in value) + "]"
+    return re.sub(r" at 0x[0-9a-f]+", "", repr(value))
+
+
 def _nav_signature(items) -> list:
     return [
         (type(i).__name__, i.title, getattr(i, "url", None), _nav_signature(i.children or []))
@@ -84,8 +96,10 @@ def global_key(config, nav) -> str:
     for tool in TOOLS:
         h.update(f"{tool} {metadata.version(tool)}\n".encode())
     for key in sorted(config):
-        if key not in ("site_dir", "plugins", "config_file_path"):
-            h.update(f"{key}={config[key]!r}\n".encode())
+        if key not in ("site_dir", "plugins", "config_file_path", "theme"):
+            h.update(f"{key}={_canonical(config[key])}\n".encode())
+    theme = config.theme
+    h.update(_canonical([theme.name, theme.dirs, theme.static_templates, dict(theme)]).encode())
     for folder in map(Path, config.theme.dirs):
         # An installed theme is known by its version (its 10,000 icons take seconds to
         # hash); a theme folder of the project (overrides/) by its contents.

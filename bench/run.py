@@ -73,7 +73,9 @@ def mkdocs_config(work: Path, stock: bool) -> Path:
         path = work / "mkdocs-stock.yml"
         path.write_text(
             f"site_name: stock\ndocs_dir: {work / 'docs-plain'}\nsite_dir: {work / 'site-stock'}\n"
-            "theme:\n  name: material\n",
+            "theme:\n  name: material\n"
+            # Papers out of the nav, as ours: a nav of every paper grows quadratically.
+            "nav:\n  - index.md\n  - about.md\nnot_in_nav: |\n  /papers/\n",
             encoding="utf-8",
         )
         return path

@@ -101,12 +101,28 @@ def _pattern(phrase: str) -> re.Pattern[str]:
 
 
 @cache
-def _anchors(phrase: str) -> tuple[str, ...]:
-    """Lowercase words one of which a text must contain for ``phrase`` to match (a
-    cheap test before the regular expression, which is the slow part of suggesting)."""
-    first = phrase.rstrip("*").split(" ")[0].split("-")[0].lower()
-    long = ABBREVIATIONS.get(first)
-    return (first, long.split(" ")[0]) if long else (first,)
+def _anchors(phrase: str) -> tuple[tuple[str, ...], ...]:
+    """Per word of ``phrase``, lowercase strings one of which a text must contain for
+    ``phrase`` to match (a cheap test before the regular expression, the slow part)."""
+    out = []
+    for word in phrase.rstrip("*").lower().split(" "):
+        long = ABBREVIATIONS.get(word)
+        out.append((word, long.split(" ")[0]) if long else (word,))
+    return tuple(out)
+
+
+def _may_match(phrase: str, present: set[str]) -> bool:
+    """Whether every word of ``phrase`` has an anchor among the strings ``present``."""
+    return all(not present.isdisjoint(word) for word in _anchors(phrase))
+
+
+def _present(anchors: Iterable[str], lowered: str) -> set[str]:
+    """The ``anchors`` that occur in ``lowered``."""
+    return {w for w in anchors if w in lowered}
+
+
+def _all_anchors(keywords: Iterable[str]) -> set[str]:
+    return {w for k in keywords for word in _anchors(k) for w in word}
 
 
 def _claim(pattern: re.Pattern[str], text: str, taken: list[tuple[int, int]], most: int) -> int:
@@ -124,22 +140,30 @@ def _claim(pattern: re.Pattern[str], text: str, taken: list[tuple[int, int]], mo
     return hits
 
 
-def rule_scores(topic: Topic, title: str, abstract: str) -> tuple[float, str]:
-    """Score of one topic's keyword rules on a paper, and the reason in words."""
+def rule_scores(
+    topic: Topic, title: str, abstract: str, present: tuple[set[str], set[str]] | None = None
+) -> tuple[float, str]:
+    """Score of one topic's keyword rules on a paper, and the reason in words.
+
+    ``present``: anchor strings found in the lowercased title and abstract, when the
+    caller has looked them up for every topic at once.
+    """
+    if present is None:
+        anchors = _all_anchors(topic.keywords)
+        present = (_present(anchors, title.lower()), _present(anchors, abstract.lower()))
     score = 0.0
     in_title: list[str] = []
     in_abstract: list[str] = []
     title_spans: list[tuple[int, int]] = []
     abstract_spans: list[tuple[int, int]] = []
-    lowered = f"{title}\n{abstract}".lower()
     for phrase in topic.keywords:
-        if not any(word in lowered for word in _anchors(phrase)):
-            continue
         pattern = _pattern(phrase)
-        if _claim(pattern, title, title_spans, 1):
+        if _may_match(phrase, present[0]) and _claim(pattern, title, title_spans, 1):
             score += TITLE_WEIGHT
             in_title.append(phrase.rstrip("*"))
-        hits = _claim(pattern, abstract, abstract_spans, MAX_HITS)
+        hits = _may_match(phrase, present[1]) and _claim(
+            pattern, abstract, abstract_spans, MAX_HITS
+        )
         if hits:
             score += hits
             in_abstract.append(phrase.rstrip("*") + (f" ×{hits}" if hits > 1 else ""))
@@ -157,10 +181,6 @@ def _surface(title: str, abstract: str) -> dict[str, str]:
     for word in re.findall(r"[A-Za-z0-9]+", f"{title} {abstract}"):
         out.setdefault(_stem(word.lower()), word.lower())
     return out
-
-
-def sparse_row(values: np.ndarray) -> csr_matrix:
-    return csr_matrix(values.reshape(1, -1))
 
 
 def topic_text(topic: Topic) -> str:
@@ -183,6 +203,9 @@ class Suggester:
         self._index = {t.id: i for i, t in enumerate(self.topics)}
         self._everyone: np.ndarray | None = None
         self._positions = {p.id: i for i, p in enumerate(self.papers)}
+        # Strings one of which a paper must contain for a topic's keywords to match.
+        self._all_anchors = _all_anchors(k for t in self.topics for k in t.keywords)
+        self._anchor_words = [{w for k in t.keywords for w in _anchors(k)[0]} for t in self.topics]
         self._vectorizer: TfidfVectorizer | None = TfidfVectorizer(
             analyzer=analyse, sublinear_tf=True
         )
@@ -224,16 +247,6 @@ class Suggester:
             sums = sums - np.asarray((self._member[skip].T @ self._titles[skip]).todense())
         return normalize(self._own + PROFILE_PAPERS * normalize(sums))
 
-    def _neighbours(self, query, skip: list[int]) -> list[tuple[int, float]]:
-        """The most similar tagged papers (bar ``skip``), best first, ties by id."""
-        if self._matrix is None:
-            return []
-        sims = (self._matrix @ query.T).toarray().ravel()
-        sims[skip] = 0.0
-        best = np.argsort(-sims, kind="stable")[: NEIGHBOURS * 2]
-        order = sorted(best, key=lambda i: (-sims[i], self.papers[i].id))[:NEIGHBOURS]
-        return [(int(i), float(sims[i])) for i in order if sims[i] >= MIN_SIMILARITY]
-
     def scores(
         self, title: str, abstract: str, exclude: str | Iterable[str] | None = None
     ) -> dict[str, tuple[float, list[str]]]:
@@ -242,55 +255,129 @@ class Suggester:
         ``exclude``: ids of papers to leave out of neighbours, profiles and priors
         (the paper itself, when suggesting for a catalogue paper).
         """
-        found: dict[str, float] = defaultdict(float)
-        reasons: dict[str, list[str]] = defaultdict(list)
-        for topic in self.topics:
-            points, reason = rule_scores(topic, title, abstract)
-            if points >= RULE_THRESHOLD or (points and self._vectorizer is None):
-                found[topic.id] += W_RULES * points
-                reasons[topic.id].append(reason)
-        if self._vectorizer is not None:
-            self._add_similarity(title, abstract, self._skipped(exclude), found, reasons)
-        for topic in self.topics:
-            lent = PARENT_SHARE * found.get(topic.id, 0.0)
-            if topic.parent in self._index and lent > 0:
-                found[topic.parent] += lent
-                if lent >= 1:  # only a sub-topic with real evidence is worth naming
-                    reasons[topic.parent].append(f"parent of {topic.id}")
-        return {t: (found[t], reasons[t]) for t in found if found[t] > 0}
+        return self.scores_many([(title, abstract)], [exclude])[0]
 
-    def _add_similarity(self, title, abstract, skip, found, reasons) -> None:
+    def scores_many(
+        self,
+        items: Sequence[tuple[str, str]],
+        excludes: Sequence[str | Iterable[str] | None] | None = None,
+    ) -> list[dict[str, tuple[float, list[str]]]]:
+        """``scores`` for many (title, abstract) pairs at once: one tf-idf transform and
+        one matrix product each for profiles and neighbours; ``excludes`` per item."""
+        skips = [self._skipped(e) for e in (excludes or [None] * len(items))]
+        found: list[dict[str, float]] = [defaultdict(float) for _ in items]
+        reasons: list[dict[str, list[str]]] = [defaultdict(list) for _ in items]
+        for n, (title, abstract) in enumerate(items):
+            for topic, (points, reason) in self._rules(title, abstract):
+                if points >= RULE_THRESHOLD or (points and self._vectorizer is None):
+                    found[n][topic.id] += W_RULES * points
+                    reasons[n][topic.id].append(reason)
+        if self._vectorizer is not None and items:
+            self._add_similarity(items, skips, found, reasons)
+        out = []
+        for n in range(len(items)):
+            for topic in self.topics:
+                lent = PARENT_SHARE * found[n].get(topic.id, 0.0)
+                if topic.parent in self._index and lent > 0:
+                    found[n][topic.parent] += lent
+                    if lent >= 1:  # only a sub-topic with real evidence is worth naming
+                        reasons[n][topic.parent].append(f"parent of {topic.id}")
+            out.append({t: (found[n][t], reasons[n][t]) for t in found[n] if found[n][t] > 0})
+        return out
+
+    def _rules(self, title: str, abstract: str) -> Iterable[tuple[Topic, tuple[float, str]]]:
+        """Keyword scores of the topics one of whose anchor words occurs in the paper
+        (the others score nothing, and their regular expressions are the slow part)."""
+        anchors = self._all_anchors
+        present = (_present(anchors, title.lower()), _present(anchors, abstract.lower()))
+        for topic, words in zip(self.topics, self._anchor_words, strict=True):
+            if not words.isdisjoint(present[0]) or not words.isdisjoint(present[1]):
+                yield topic, rule_scores(topic, title, abstract, present)
+
+    def _add_similarity(self, items, skips, found, reasons) -> None:
         vec = self._vectorizer
-        query = normalize(vec.transform([paper_text(title, abstract)])).toarray()[0]
-        title_q = normalize(vec.transform([title])).toarray()[0]
-        profiles = self._profiles(skip)
-        by_title = W_PROFILE_TITLE * (profiles @ title_q)
-        by_text = W_PROFILE_TEXT * (profiles @ query)
+        queries = normalize(vec.transform([paper_text(t, a) for t, a in items])).tocsr()
+        titles = normalize(vec.transform([t for t, _ in items])).tocsr()
+        queries.sort_indices()
+        titles.sort_indices()
+        shared = [n for n, skip in enumerate(skips) if not skip]
+        by_title = np.zeros((len(items), len(self.topics)))
+        by_text = np.zeros((len(items), len(self.topics)))
+        if shared:  # papers compared with the whole catalogue: one product for all
+            by_title[shared] = titles[shared] @ self._everyone.T
+            by_text[shared] = queries[shared] @ self._everyone.T
+        profiles = {}
+        for n, skip in enumerate(skips):
+            if skip:  # a catalogue paper left out of its topics' profiles
+                profiles[n] = self._profiles(skip)
+                by_title[n] = (titles[n] @ profiles[n].T).ravel()
+                by_text[n] = (queries[n] @ profiles[n].T).ravel()
+        by_title *= W_PROFILE_TITLE
+        by_text *= W_PROFILE_TEXT
+        neighbours = self._neighbours(queries, skips)
+        for n, (title, abstract) in enumerate(items):
+            adds = by_title[n] + by_text[n]
+            if (adds >= 1).any():
+                self._name_words(
+                    n, title, abstract, adds, profiles.get(n, self._everyone),
+                    queries, titles, found[n], reasons[n],
+                )  # fmt: skip
+            self._vote(neighbours[n], skips[n], found[n], reasons[n])
+
+    def _name_words(self, n, title, abstract, adds, profiles, queries, titles, found, reasons):
+        """Profile evidence of paper ``n``, with the words that carry each match."""
+        # The paper's own terms only (its title's are among them), read off the CSR arrays:
+        # indexing a sparse matrix row by row costs more than the arithmetic.
+        row = slice(queries.indptr[n], queries.indptr[n + 1])
+        cols, query = queries.indices[row], queries.data[row]
+        title_q = np.zeros(len(cols))
+        row = slice(titles.indptr[n], titles.indptr[n + 1])
+        title_q[np.searchsorted(cols, titles.indices[row])] = titles.data[row]
         surface = _surface(title, abstract)
         terms = self._terms
         for t, topic in enumerate(self.topics):
-            add = by_title[t] + by_text[t]
+            add = adds[t]
             if add < 1:  # below one keyword's worth: noise
                 continue
             found[topic.id] += float(add)
-            # The words that carry the match, as the paper spells them.
-            weight = profiles[t] * (W_PROFILE_TITLE * title_q + W_PROFILE_TEXT * query)
+            weight = profiles[t, cols] * (W_PROFILE_TITLE * title_q + W_PROFILE_TEXT * query)
             top = [i for i in np.argsort(-weight, kind="stable")[:3] if weight[i] > 0]
-            words = ", ".join(f"'{surface.get(terms[i], terms[i])}'" for i in top)
+            words = ", ".join(f"'{surface.get(terms[c], terms[c])}'" for c in cols[top])
             where = "title words" if all(title_q[i] > 0 for i in top) else "wording"
             reasons[topic.id].append(f"{where} close to the topic's: {words} ({add:.1f})")
-        neighbours = self._neighbours(sparse_row(query), skip)
+
+    def _neighbours(self, queries, skips: list[list[int]]) -> list[list[tuple[int, float]]]:
+        """Per query row, the most similar tagged papers (bar its skip), best first, ties
+        by id: one sparse product for all rows, then a partial sort per row."""
+        if self._matrix is None:
+            return [[] for _ in skips]
+        sims = (queries @ self._matrix.T).toarray()
+        for n, skip in enumerate(skips):
+            sims[n, skip] = 0.0
+        k = min(NEIGHBOURS * 2, sims.shape[1])
+        kth = -np.partition(-sims, k - 1, axis=1)[:, k - 1]
+        out = []
+        for n, row in enumerate(sims):
+            near = np.flatnonzero(row >= max(kth[n], MIN_SIMILARITY))
+            order = sorted(near, key=lambda i: (-row[i], self.papers[i].id))[:NEIGHBOURS]
+            out.append([(int(i), float(row[i])) for i in order])
+        return out
+
+    def _vote(self, neighbours, skip, found, reasons) -> None:
+        """Neighbour evidence: each topic's similarity-weighted vote share above its prior."""
         total = sum(s for _, s in neighbours)
         votes: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for i, sim in neighbours:
             for tid in self.papers[i].topics:
                 votes[tid].append((i, sim))
         rest = len(self.papers) - len(skip)
+        counts = self._counts
+        if skip and votes:
+            counts = counts - np.asarray(self._member[skip].sum(axis=0)).ravel()
         for tid, voters in votes.items():
             if tid not in self._index:
                 continue
-            t = self._index[tid]
-            prior = (self._counts[t] - self._member[skip, t].sum()) / max(1, rest)
+            prior = counts[self._index[tid]] / max(1, rest)
             lift = sum(s for _, s in voters) / total - prior
             if lift <= 0:  # no more neighbours have it than papers in general
                 continue
@@ -313,13 +400,27 @@ class Suggester:
         A topic is kept if its score is at least ``MIN_SCORE`` and ``MIN_SHARE`` of the
         best one's; the best is always kept.
         """
-        scored = self.scores(title, abstract, exclude)
-        ranked = sorted(scored, key=lambda t: (-scored[t][0], t))
-        if not ranked:
-            return []
-        floor = max(MIN_SCORE, MIN_SHARE * scored[ranked[0]][0])
-        keep = ranked[:1] + [t for t in ranked[1:] if scored[t][0] >= floor]
-        return [
-            Suggestion(t, round(float(scored[t][0]), 2), "; ".join(scored[t][1]))
-            for t in keep[:limit]
-        ]
+        return self.suggest_many([(title, abstract)], limit=limit, excludes=[exclude])[0]
+
+    def suggest_many(
+        self,
+        items: Sequence[tuple[str, str]],
+        *,
+        limit: int = 5,
+        excludes: Sequence[str | Iterable[str] | None] | None = None,
+    ) -> list[list[Suggestion]]:
+        """``suggest`` for many (title, abstract) pairs, in one batch (``excludes``: one
+        per item, or none): the same suggestions as one call each, much faster."""
+        return [_ranked(scored, limit) for scored in self.scores_many(items, excludes)]
+
+
+def _ranked(scored: dict[str, tuple[float, list[str]]], limit: int) -> list[Suggestion]:
+    """The kept suggestions of one paper's scores, best first."""
+    ranked = sorted(scored, key=lambda t: (-scored[t][0], t))
+    if not ranked:
+        return []
+    floor = max(MIN_SCORE, MIN_SHARE * scored[ranked[0]][0])
+    keep = ranked[:1] + [t for t in ranked[1:] if scored[t][0] >= floor]
+    return [
+        Suggestion(t, round(float(scored[t][0]), 2), "; ".join(scored[t][1])) for t in keep[:limit]
+    ]

@@ -233,3 +233,25 @@ def test_suggest_evaluate_prints_the_recorded_row_format(tmp_path):
     data = json.loads(as_json.output)
     assert data["papers"] == figures.papers > 0
     assert data["first_right"] == figures.first_right and data["top3_right"] == figures.top_right
+
+
+def test_a_batch_suggests_what_one_paper_at_a_time_does():
+    """``suggest_many`` (one matrix product for all papers) against ``suggest`` per paper:
+    the held-out papers as new ones, and a sample of catalogue papers left out of their
+    own neighbours, profiles and priors, as the leave-one-out run does."""
+    records, topic_records, _ = load_tree(ROOT / "content")
+    papers, topics, _ = validate(records, topic_records)
+    suggester = Suggester(topics, papers)
+    same = versions(papers)
+    sample = papers[::7]
+    items = [(e["title"], e["abstract"]) for e in HELDOUT] + [(p.title, p.abstract) for p in sample]
+    excludes = [None] * len(HELDOUT) + [same[p.id] for p in sample]
+    one_by_one = [
+        suggester.suggest(t, a, limit=4, exclude=x)
+        for (t, a), x in zip(items, excludes, strict=True)
+    ]
+    assert suggester.suggest_many(items, limit=4, excludes=excludes) == one_by_one
+    assert all(one_by_one)  # every paper has a suggestion, so the comparison says something
+    new = items[: len(HELDOUT)]
+    assert suggester.suggest_many(new) == [suggester.suggest(t, a) for t, a in new]
+    assert suggester.suggest_many([]) == []

@@ -243,4 +243,4 @@ def write_plan(content: Path, plan: Plan) -> list[str]:
 def make_suggester(papers, topics) -> Callable[[list[tuple[str, str]]], list]:
     """The existing topic suggester, limited to its top suggestions, for many papers."""
     suggester = Suggester(topics, papers)
-    return lambda items: [suggester.suggest(t, a, limit=SUGGESTED_TOPICS) for t, a in items]
+    return lambda items: suggester.suggest_many(items, limit=SUGGESTED_TOPICS)

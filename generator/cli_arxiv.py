@@ -94,7 +94,8 @@ def enrich(paper_ids, content, delay, timeout, cache_dir, no_cache, dry_run, sum
 
 
 @main.command("from-issue")
-@click.option("--body", "body_file", required=True, type=click.File("r", encoding="utf-8"),
+@click.option("--body", "body_file", required=True,
+              type=click.File("r", encoding="utf-8", errors="replace"),
               help="The issue body as GitHub renders the form (- for standard input).")  # fmt: skip
 @click.option("--content", type=CONTENT, default=Path("content"), show_default=True,
               help="Folder with papers/ and topics.yml.")  # fmt: skip
@@ -125,7 +126,7 @@ def from_issue(body_file, content, form, comment, offline, delay, timeout, cache
     client = None if offline else make_client(delay, timeout, cache_dir, no_cache)
     try:
         result = fromissue.plan(content, body_file.read(), form, client)
-    except fromissue.SuggestionError as exc:
+    except (fromissue.SuggestionError, ValueError) as exc:  # ValueError: a broken --form
         refuse(str(exc))
         return
     text = dump_paper(result.data)

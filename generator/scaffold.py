@@ -10,14 +10,12 @@ writes nothing.
 from __future__ import annotations
 
 import re
-import urllib.parse
-import urllib.request
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fields
+from .arxiv import ArxivError, Client, cache_dir
 from .importers import library as bib
 from .load import display_path, load_tree, parse_mapping
 from .model import Paper, Problem, Record, Suggestion
@@ -27,8 +25,6 @@ from .validate import normalise_title, validate
 from .yamlio import dump_paper, today
 
 SUGGESTED_TOPICS = 3
-ARXIV_API = "https://export.arxiv.org/api/query?id_list="
-ATOM = "{http://www.w3.org/2005/Atom}"
 FETCH_TIMEOUT = 10.0
 MISSING = "required field is missing"
 
@@ -57,33 +53,22 @@ def from_bibtex(text: str) -> dict[str, object]:
 
 
 def fetch_arxiv(arxiv_id: str, timeout: float = FETCH_TIMEOUT) -> dict[str, object]:
-    """Title, abstract and authors from the arXiv API; raises OSError when offline."""
-    url = ARXIV_API + urllib.parse.quote(arxiv_id, safe="/.")
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        payload = response.read(1_000_000)
-    return parse_arxiv_atom(payload)
-
-
-def parse_arxiv_atom(payload: bytes) -> dict[str, object]:
-    """The first entry of an arXiv API Atom feed as paper fields."""
+    """Title, abstract, authors and year from the arXiv API (the same polite client as
+    ``enrich``); raises OSError when arXiv cannot answer or has no such paper."""
+    client = Client(delay=0, timeout=timeout, cache=cache_dir())
     try:
-        root = ET.fromstring(payload)
-    except ET.ParseError as exc:
-        raise OSError(f"unreadable answer from arXiv ({exc})") from exc
-    entry = root.find(f"{ATOM}entry")
-    title = entry.findtext(f"{ATOM}title") if entry is not None else None
-    if entry is None or not title or title.strip() == "Error":
+        entry = client.by_id(arxiv_id)
+    except ArxivError as exc:
+        raise OSError(str(exc)) from None
+    if entry is None or not entry.title:
         raise OSError("arXiv has no paper with this id")
-    data: dict[str, object] = {"title": " ".join(title.split())}
-    summary = entry.findtext(f"{ATOM}summary") or ""
-    if summary.strip():
-        data["abstract"] = " ".join(summary.split())
-    names = [n.text.strip() for n in entry.iter(f"{ATOM}name") if n.text and n.text.strip()]
-    if names:
-        data["authors"] = names
-    published = entry.findtext(f"{ATOM}published") or ""
-    if re.match(r"^\d{4}-", published):
-        data["year"] = int(published[:4])
+    data: dict[str, object] = {"title": entry.title}
+    if entry.abstract:
+        data["abstract"] = entry.abstract
+    if entry.authors:
+        data["authors"] = list(entry.authors)
+    if entry.year:
+        data["year"] = entry.year
     return data
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import shutil
+import socket
 import subprocess
 import sys
-import urllib.error
 from pathlib import Path
 
 import jsonschema
@@ -19,6 +18,7 @@ from click.testing import CliRunner
 from generator import scaffold, yamlio
 from generator.cli import main
 from generator.schema import paper_schema, schema_text
+from tests.arxiv_stub import Eprint, Stub, start
 from tests.conftest import ROOT, copy_fixture
 
 TODAY = dt.date(2026, 12, 3)
@@ -223,34 +223,40 @@ def test_new_from_arxiv_offline_fills_id_and_link(content):
 
 
 def test_new_fetch_fails_gracefully_without_network(content, monkeypatch):
-    def offline(*args, **kwargs):
-        raise urllib.error.URLError("no network")
-
-    monkeypatch.setattr(scaffold.urllib.request, "urlopen", offline)
+    with socket.socket() as sock:  # a port on 127.0.0.1 where nothing listens
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/api/query"
+    monkeypatch.setenv("PAPERCAT_ARXIV_API", url)
+    monkeypatch.setenv("PAPERCAT_CACHE_DIR", str(content.parent / "cache"))
     result = cli("new", "--content", "content", "--arxiv", "2312.07104", "--fetch",
                  "--title", "A Paper About Mixture of Experts Routing")  # fmt: skip
-    assert "note: could not fetch arXiv metadata (<urlopen error no network>)" in result.stderr
+    assert (
+        f"note: could not fetch arXiv metadata (arXiv API at {url} is unreachable: "
+        "connection refused); fill in the fields by hand"
+    ) in result.stderr
     assert "Traceback" not in result.output
-    # Abstracts are optional: the paper is complete without one (enrich can add it).
-    assert result.exit_code == 0, result.output
     data = yaml.safe_load(
         (content / "papers" / "paper-about-mixture-experts-routing.yml").read_text()
     )
     assert data["arxiv"] == "2312.07104" and data["topics"] == ["mixture-of-experts"]
-    assert "abstract" not in data
 
 
 def test_new_fetch_uses_the_arxiv_answer(content, monkeypatch):
-    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry>
-      <title>Sparse  Experts
-        at Scale</title><summary> Mixture of experts models route tokens. </summary>
-      <published>2023-12-11T00:00:00Z</published>
-      <author><name>Ada Lovelace</name></author></entry></feed>"""
-    monkeypatch.setattr(scaffold.urllib.request, "urlopen", lambda *a, **k: io.BytesIO(atom))
-    result = cli("new", "--content", "content", "--arxiv", "2312.07104", "--fetch")
+    stub = Stub(eprints=[Eprint("2312.07104", "Sparse  Experts\n        at Scale",
+                                summary="Mixture of experts models route tokens.",
+                                published="2023-12-11T00:00:00Z")])  # fmt: skip
+    server = start(stub)
+    monkeypatch.setenv("PAPERCAT_ARXIV_API", stub.url)
+    monkeypatch.setenv("PAPERCAT_CACHE_DIR", str(content.parent / "cache"))
+    try:
+        result = cli("new", "--content", "content", "--arxiv", "2312.07104", "--fetch")
+    finally:
+        server.shutdown()
     assert result.exit_code == 0, result.output
+    assert stub.paths == ["/api/query?id_list=2312.07104&max_results=1"]
     data = yaml.safe_load((content / "papers" / "sparse-experts-scale.yml").read_text())
     assert data["title"] == "Sparse Experts at Scale"
+    assert data["abstract"] == "Mixture of experts models route tokens."
     assert data["authors"] == ["Ada Lovelace"] and data["year"] == 2023
 
 

@@ -306,3 +306,24 @@ def test_a_body_not_made_from_the_form(content):
     assert result.stderr == (
         "error: no '### Title' section: was this issue made with the Suggest a paper form?\n"
     )
+
+
+def test_invalid_utf8_in_the_body_is_text_not_a_crash(content):
+    (Path.cwd() / "issue.md").write_bytes(body(**GOOD).replace("Splitwise", "Split\xffwise")
+                                          .encode("latin-1", "replace"))  # fmt: skip
+    result = CliRunner().invoke(main, ["from-issue", "--body", "issue.md", "--form", str(FORM),
+                                       "--offline"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load((content / "papers" / "splitwise.yml").read_text(encoding="utf-8"))
+    assert data["title"].startswith("Split\ufffdwise:")
+
+
+def test_a_form_without_the_fields_is_one_message(content, tmp_path):
+    form = tmp_path / "form.yml"
+    form.write_text("name: Other form\nbody: []\n", encoding="utf-8")
+    (Path.cwd() / "issue.md").write_text(body(**GOOD), encoding="utf-8")
+    result = CliRunner().invoke(main, ["from-issue", "--body", "issue.md", "--form", str(form)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {form} has no field for abstract, identifier, title, topics, why\n"
+    )

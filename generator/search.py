@@ -7,6 +7,8 @@ The browser never builds an index: it loads this one with lunr.js 2.3.9's
   document per paper; refs are the paper's position in ``docs.<hash>.json``.
 - ``docs.<hash>.json``: per paper only what a result shows (id, title, topic numbers,
   year, a short snippet), plus the topic names.
+- ``spelling.<hash>.json``: British -> American spellings (spelling.py) that the
+  browser applies to queries before the stemmer, as the index did.
 - ``lunr.<hash>.min.js``: lunr.js copied from ``node_modules`` (``npm ci``).
 - ``manifest.json``: the hashed names and the tokenizer's separator. It is the only
   file with a fixed name; the hashed files can be cached until the catalogue changes.
@@ -31,11 +33,12 @@ from lunr import __TARGET_JS_VERSION__ as LUNR_VERSION
 from lunr import get_default_builder
 from lunr.builder import Builder
 from lunr.pipeline import Pipeline
-from lunr.stemmer import porter_stemmer
+from lunr.stemmer import porter_stemmer, stemmer
 from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
 from lunr.trimmer import trimmer
 
+from . import spelling
 from .model import Catalogue, Paper, Problem
 
 PAPER_BOOST = 2
@@ -100,17 +103,35 @@ def cached_stemmer(token: Token, i: int | None = None, tokens: list | None = Non
 Pipeline.register_function(cached_stemmer, "papercat-cached-stemmer")
 
 
+def _spellings(docs: list[dict[str, object]]) -> dict[str, str]:
+    words: set[str] = set()
+    for doc in docs:
+        for name in FIELDS:
+            words.update(doc[name])  # type: ignore[call-overload]
+    return spelling.mapping(words, _stem)
+
+
+def spellings(catalogue: Catalogue) -> dict[str, str]:
+    """British -> American pairs that matter for this catalogue (spelling.py)."""
+    return _spellings(_documents(catalogue))
+
+
 def builder(catalogue: Catalogue) -> Builder:
     """A lunr.py builder with every paper added: tokenized, then lunr's default
-    pipeline (trimmer, stop-word filter, stemmer); queries are stemmed by lunr's own
-    stemmer, which the serialized search pipeline names."""
+    pipeline (trimmer, stop-word filter, stemmer) with British spellings made American
+    before the stemmer. Queries run the same two steps (the serialized search
+    pipeline names both; the browser registers the same spelling function)."""
+    docs = _documents(catalogue)
+    spelling.SPELLING.use(_spellings(docs))
     lunr_builder = get_default_builder()
     lunr_builder.pipeline = Pipeline()
-    lunr_builder.pipeline.add(trimmer, stop_word_filter, cached_stemmer)
+    lunr_builder.pipeline.add(trimmer, stop_word_filter, spelling.SPELLING, cached_stemmer)
+    lunr_builder.search_pipeline = Pipeline()
+    lunr_builder.search_pipeline.add(spelling.SPELLING, stemmer)
     lunr_builder.ref("ref")
     for name, boost in FIELDS.items():
         lunr_builder.field(name, boost=boost)
-    for doc in _documents(catalogue):
+    for doc in docs:
         lunr_builder.add(doc)
     return lunr_builder
 
@@ -229,16 +250,19 @@ def build(catalogue: Catalogue) -> SearchBundle:
     """Every search file: index, display data, lunr.js, manifest and the results page."""
     index = _compact(compact_index(builder(catalogue)))
     docs = _compact(display_data(catalogue))
+    spelling_json = _compact(spelling.SPELLING.mapping)  # what the index was built with
     lunr_js = LUNR_JS.read_bytes()
     names = {
         "index": _hashed("index", ".json", index),
         "docs": _hashed("docs", ".json", docs),
+        "spelling": _hashed("spelling", ".json", spelling_json),
         "lunr": _hashed("lunr", ".min.js", lunr_js),
     }
     manifest = {**names, "separator": SEPARATOR, "papers": len(catalogue.papers)}
     files = {
         f"{ASSETS}/{names['index']}": index,
         f"{ASSETS}/{names['docs']}": docs,
+        f"{ASSETS}/{names['spelling']}": spelling_json,
         f"{ASSETS}/{names['lunr']}": lunr_js,
         f"{ASSETS}/manifest.json": _compact(manifest) + b"\n",
         "search.md": SEARCH_PAGE.encode("utf-8"),

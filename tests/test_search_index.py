@@ -63,11 +63,11 @@ def test_files_are_content_hashed_and_listed_in_the_manifest(mini):
     docs, _ = mini
     folder = docs / search.ASSETS
     manifest = json.loads((folder / "manifest.json").read_text())
-    for key in ("index", "docs", "lunr"):
+    for key in ("index", "docs", "spelling", "lunr"):
         name = manifest[key]
         data = (folder / name).read_bytes()
         assert name.split(".")[1] == search.hashlib.sha256(data).hexdigest()[:10]
-    assert manifest["papers"] == 8
+    assert manifest["papers"] == 10
     assert (docs / "search.md").is_file()
     assert not (docs / "search_index.json").exists()
 

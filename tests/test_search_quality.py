@@ -2,7 +2,7 @@
 
 Each query must bring its paper into the first results the header box shows
 (``TOP``). The queries mix title words, acronyms, typos, prefixes and topic words;
-at least 96% must pass (the issue's 48 of 50). Queries run through the site's own
+at least 96% must pass (the issue's 48 of 50), and every British/American case. Queries run through the site's own
 search engine (pc-search-worker.js with lunr.js 2.3.9) in node; the browser tests
 type some of them into the header box in Chromium.
 """
@@ -57,7 +57,20 @@ QUERIES = [
     ("T5 lab", "training-t5-using-lab-sized"),
     ("Tele-FLM", "52b-1t-lessons-learned-tele"),
     ("dense retrieval story", "sitemb-v1-5"),
+    # British and American spellings (generator/spelling.py): either finds the other.
+    ("constraint modeling benchmark", "cp-bench"),
+    ("behavior", "exploring-latent-capacity-llms-one"),  # the abstract says "behaviour"
+    (
+        "global optimisation expensive black-box",
+        "constrained-efficient-global-optimization-expensive",
+    ),
+    ("analysing syntactic generalisation", "analyzing-syntactic-generalization-capacity-pre"),
+    ("impact of post-training quantisation", "understanding-impact-post-training-quantization"),
+    ("scheduling defense healthcare", "knowledge-representation-approach-automated-mathematical"),
 ]
+
+
+SPELLING_CASES = QUERIES[-6:]
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +89,7 @@ def test_reader_queries_find_their_paper(seed_docs):
     ]
     passed = len(QUERIES) - len(misses)
     assert passed / len(QUERIES) >= 0.96, f"{passed}/{len(QUERIES)} passed; misses: {misses}"
+    assert not [m for m in misses if (m[0], m[1]) in SPELLING_CASES], misses
 
 
 QUERIES_IN_PAGE = """

@@ -71,6 +71,22 @@ def test_typo(page, mini_url):
     assert titles[0].startswith("Tiny Student")
 
 
+@pytest.mark.parametrize(
+    ("typed", "title", "marked"),
+    [
+        ("colour calibration", "Color Calibration", ["Color", "Calibration"]),
+        ("color constancy", "Colour Constancy", ["Colour", "Constancy"]),
+        ("behaviour organisation", "Color Calibration", ["Organization", "Behavior"]),
+    ],
+)
+def test_british_and_american_spellings_meet(page, mini_url, typed, title, marked):
+    """Typed in one spelling, found in the other; the highlight marks the word as written."""
+    titles = type_query(page, mini_url, typed)
+    assert titles[0].startswith(title), titles
+    first = page.locator(".pc-search [role=option]").first
+    assert first.locator(".pc-hit__title mark").all_inner_texts() == marked
+
+
 def test_quoted_term_is_required(page, mini_url):
     titles = type_query(page, mini_url, '"pruning" distillation')
     assert titles == ["Prune Then Quantize: Compressing Transformers to Four Bits"]

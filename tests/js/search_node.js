@@ -12,11 +12,15 @@ const dir = path.join(process.argv[2], "assets", "search");
 const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
 const compact = JSON.parse(fs.readFileSync(path.join(dir, manifest.index), "utf8"));
 const docs = JSON.parse(fs.readFileSync(path.join(dir, manifest.docs), "utf8"));
+const pairs = JSON.parse(fs.readFileSync(path.join(dir, manifest.spelling), "utf8"));
 const request = JSON.parse(fs.readFileSync(0, "utf8"));
 const serialized = worker.expand(compact);
+const spell = worker.useSpelling(lunr, pairs);
 const index = lunr.Index.load(serialized);
-const engine = new worker.Engine(lunr, index, docs, manifest.separator);
+const engine = new worker.Engine(lunr, index, docs, manifest.separator, spell);
 const out = {};
+// Words through the spelling step and then lunr's stemmer (parity with spelling.py).
+if (request.spell) out.spelled = request.spell.map((w) => [spell(w), engine.stem(w)]);
 if (request.expand) out.serialized = serialized;
 // Raw lunr query strings, for parity with lunr.py's Index.search.
 out.lunr = (request.lunr_queries || []).map((q) =>

@@ -115,9 +115,25 @@ function expand(compact) {
   };
 }
 
+/* British spellings -> American (generator/spelling.py ships the pairs): registered
+ * as lunr pipeline function "papercat-spelling", which the index's search pipeline
+ * names before the stemmer, as the index was built. Must run before lunr.Index.load.
+ * Returns the word mapping itself. */
+function useSpelling(lunr, pairs) {
+  var map = new Map(Object.keys(pairs).map(function (k) { return [k, pairs[k]]; }));
+  function spell(word) { var a = map.get(word); return a === undefined ? word : a; }
+  function spelling(token) { return token.update(spell); }
+  if (lunr.Pipeline.registeredFunctions["papercat-spelling"]) {
+    delete lunr.Pipeline.registeredFunctions["papercat-spelling"];
+  }
+  lunr.Pipeline.registerFunction(spelling, "papercat-spelling");
+  return spell;
+}
+
 /* The search engine over a loaded index and its display data. */
-function Engine(lunr, index, docs, separator) {
+function Engine(lunr, index, docs, separator, spell) {
   this.lunr = lunr; this.index = index; this.docs = docs;
+  this.spell = spell || function (word) { return word; };
   this.split = new RegExp(separator);
   this.words = new RegExp("(?:" + separator + ")", "g");
   this.topicIds = docs.topics.map(function (t) { return t[0]; });
@@ -136,8 +152,9 @@ Engine.prototype.tokens = function (text) {
   return out;
 };
 
+/* A word as the index has it: American spelling, stemmed. */
 Engine.prototype.stem = function (word) {
-  return this.lunr.stemmer(new this.lunr.Token(word, {})).toString();
+  return this.lunr.stemmer(new this.lunr.Token(this.spell(word), {})).toString();
 };
 
 /* Parse a query: free words, "quoted words" (required) and field:value filters. */
@@ -182,12 +199,17 @@ function distance1(a, b) {
 Engine.prototype.run = function (parsed, typo) {
   var lunr = this.lunr, self = this;
   var stems = parsed.free.map(function (t) { return self.stem(t); });
+  // Prefixes as typed, and in American spelling when that differs ("colour" -> "color").
+  var prefixes = parsed.free.map(function (t) {
+    var a = self.spell(t);
+    return t.length < MIN_PREFIX ? [] : a === t ? [t] : [t, a];
+  });
   var results = this.index.query(function (q) {
     parsed.free.forEach(function (t, i) {
       q.term(t, { boost: 10, usePipeline: true });
-      if (t.length >= MIN_PREFIX) {
-        q.term(t, { boost: 1, usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING });
-      }
+      prefixes[i].forEach(function (p) {
+        q.term(p, { boost: 1, usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING });
+      });
       if (typo && t.length >= MIN_TYPO) {
         q.term(stems[i], { boost: 0.5, usePipeline: false, editDistance: 1 });
       }
@@ -204,7 +226,8 @@ Engine.prototype.run = function (parsed, typo) {
     if (cache[term]) return cache[term];
     var found = [];
     parsed.free.forEach(function (t, i) {
-      if (term === stems[i] || (t.length >= MIN_PREFIX && term.lastIndexOf(t, 0) === 0) ||
+      var prefix = prefixes[i].some(function (p) { return term.lastIndexOf(p, 0) === 0; });
+      if (term === stems[i] || prefix ||
           (typo && t.length >= MIN_TYPO && distance1(term, stems[i]))) found.push(i);
     });
     return (cache[term] = found);
@@ -309,7 +332,7 @@ Engine.prototype.page = function (query, offset, limit, facets) {
 };
 
 if (typeof module !== "undefined" && module.exports) {
-  module.exports = { expand: expand, Engine: Engine, varints: varints };
+  module.exports = { expand: expand, Engine: Engine, varints: varints, useSpelling: useSpelling };
 } else {
   var engine = null, loading = null;
   var load = function (manifestUrl) {
@@ -321,6 +344,7 @@ if (typeof module !== "undefined" && module.exports) {
         var parts = Promise.all([
           fetch(new URL(manifest.index, base)).then(function (r) { return r.json(); }),
           fetch(new URL(manifest.docs, base)).then(function (r) { return r.json(); }),
+          fetch(new URL(manifest.spelling, base)).then(function (r) { return r.json(); }),
         ]);
         importScripts(new URL(manifest.lunr, base).href);
         var timing = { lunr: performance.now() - started };
@@ -328,8 +352,9 @@ if (typeof module !== "undefined" && module.exports) {
           timing.downloaded = performance.now() - started;
           var serialized = expand(parts[0]);
           timing.expanded = performance.now() - started;
+          var spell = useSpelling(self.lunr, parts[2]);
           var index = self.lunr.Index.load(serialized);
-          engine = new Engine(self.lunr, index, parts[1], manifest.separator);
+          engine = new Engine(self.lunr, index, parts[1], manifest.separator, spell);
           timing.ready = performance.now() - started;
           timing.startedAt = performance.timeOrigin + started; // to line up with the page's clock
           timing.readyAt = performance.timeOrigin + performance.now();

@@ -159,7 +159,8 @@ def search_files(site: Path, stock: bool) -> list[Path]:
     folder = site / "assets/search"
     return [
         folder / "manifest.json", folder / manifest["lunr"], folder / manifest["index"],
-        folder / manifest["docs"], site / "assets/javascripts/pc-search.js",
+        folder / manifest["docs"], folder / manifest["spelling"],
+        site / "assets/javascripts/pc-search.js",
         site / "assets/javascripts/pc-search-worker.js",
     ]  # fmt: skip
 

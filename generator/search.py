@@ -38,7 +38,7 @@ from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
 from lunr.trimmer import trimmer
 
-from . import spelling
+from . import browse, spelling
 from .model import Catalogue, Paper, Problem
 
 PAPER_BOOST = 2
@@ -210,11 +210,35 @@ def _display(catalogue: Catalogue, paper: Paper) -> list[object]:
     ]
 
 
+def suggestions(catalogue: Catalogue) -> dict[str, list[list[object]]]:
+    """What the search box offers besides papers: per topic (in ``topics`` order) its
+    paper count and keywords; authors and venues as [name, page slug, paper count].
+    Pages are ``topics/<id>/``, ``authors/<slug>/`` and ``venues/<slug>/`` (browse.py)."""
+    facets = browse.facets(catalogue)
+
+    def rows(name: str) -> list[list[object]]:
+        facet = facets.get(name)
+        if facet is None:
+            return []
+        return [[v, facet.slugs[v], len(papers)] for v, papers in facet.groups.items()]
+
+    return {
+        "topics": [
+            [len(catalogue.papers_in(t.id)), [k.rstrip("*") for k in t.keywords]]
+            for t in catalogue.topics
+        ],
+        "authors": rows("author"),
+        "venues": rows("venue"),
+    }
+
+
 def display_data(catalogue: Catalogue) -> dict[str, object]:
-    """What results show: topics as [id, name] and papers in index-ref order."""
+    """What results show: topics as [id, name], papers in index-ref order, and the
+    topics, authors and venues the box suggests (``suggestions``)."""
     return {
         "topics": [[t.id, t.name] for t in catalogue.topics],
         "papers": [_display(catalogue, p) for p in catalogue.papers],
+        "suggest": suggestions(catalogue),
     }
 
 

@@ -111,7 +111,7 @@ async ([queries, top]) => {
     input.value = q;
     input.dispatchEvent(new Event("input", { bubbles: true }));
     await done;
-    const links = [...box.querySelectorAll("[role=option]")].map((a) => a.href);
+    const links = [...box.querySelectorAll(".pc-hit [role=option]")].map((a) => a.href);
     out.push(links.slice(0, top).map((h) => (h.match(/papers\\/([^/]+)\\//) || [])[1]));
   }
   return out;

@@ -62,7 +62,7 @@ def test_prefix_while_typing(page, mini_url):
     titles = type_query(page, mini_url, "distil")
     assert titles[0].startswith("Tiny Student")
     # The matched word is highlighted, as text.
-    marks = page.locator(".pc-search [role=option]").first.locator("mark").all_inner_texts()
+    marks = page.locator(".pc-search .pc-hit [role=option]").first.locator("mark").all_inner_texts()
     assert "Distillation" in marks
 
 
@@ -83,7 +83,7 @@ def test_british_and_american_spellings_meet(page, mini_url, typed, title, marke
     """Typed in one spelling, found in the other; the highlight marks the word as written."""
     titles = type_query(page, mini_url, typed)
     assert titles[0].startswith(title), titles
-    first = page.locator(".pc-search [role=option]").first
+    first = page.locator(".pc-search .pc-hit [role=option]").first
     assert first.locator(".pc-hit__title mark").all_inner_texts() == marked
 
 
@@ -113,7 +113,7 @@ def test_keyboard(page, mini_url):
     page.keyboard.press("/")
     box = search_box(page)
     assert box.evaluate("el => el === document.activeElement")
-    box.press_sequentially("experts")
+    box.press_sequentially("balancing")  # no topic, author or venue row
     hits(page)
     box.press("ArrowDown")
     first = page.locator(".pc-search [role=option]").nth(0)
@@ -192,5 +192,96 @@ def test_search_ui_passes_axe(page, mini_url):
     assert result.violations_count == 0, result.generate_report()
     page.goto(mini_url + "search/?q=experts")
     page.locator(".pc-search-page__results li").first.wait_for()
+    result = Axe().run(page, context={"include": [["[data-pc-search-page]"]]})
+    assert result.violations_count == 0, result.generate_report()
+
+
+def wait_for_query(page, text: str) -> None:
+    page.wait_for_function(
+        "q => document.querySelector('.pc-search input').value === q && "
+        "document.querySelector('.pc-search .md-search-result__meta').textContent.includes('matching')",
+        arg=text,
+    )
+
+
+def test_topic_rows_first_with_keyboard(page, mini_url):
+    """ "mixt" offers the topic first: name, count, page link, and a filter action;
+    ↓ reaches both, Enter on the filter replaces the typed words with topic:<id>."""
+    page.goto(mini_url)
+    box = search_box(page)
+    box.click()
+    box.press_sequentially("mixt")
+    options = page.locator(".pc-search [role=option]")
+    expect(options.first).to_contain_text("Mixture of experts")
+    expect(options.first).to_contain_text("3 papers")
+    assert options.first.get_attribute("href").endswith("/topics/mixture-of-experts/")
+    expect(options.nth(1)).to_have_text("Filter by this topic")
+    assert "topic:mixture-of-experts" in options.nth(1).get_attribute("aria-label")
+    assert options.nth(2).locator(".pc-hit__title").count() == 1  # then papers
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == options.first.get_attribute("id")
+    box.press("ArrowDown")
+    assert options.nth(1).get_attribute("aria-selected") == "true"
+    box.press("Enter")
+    wait_for_query(page, "topic:mixture-of-experts ")
+    assert box.evaluate("el => el === document.activeElement")
+    expect(page.locator(".pc-search .md-search-result__meta")).to_have_text("3 matching papers")
+    expect(page.locator(".pc-search .pc-entity")).to_have_count(0)  # already filtered
+    # Typing more words searches inside the topic.
+    box.press_sequentially("balanc")
+    expect(page.locator(".pc-search .pc-hit__title")).to_have_count(1)
+    # Esc clears; a name prefix again, and Enter on the topic row opens its page.
+    box.press("Escape")
+    box.press_sequentially("mixture of")
+    expect(options.first).to_contain_text("Mixture of experts")
+    box.press("ArrowDown")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/topics/mixture-of-experts/$"))
+
+
+def test_author_and_venue_rows_with_the_mouse(page, mini_url):
+    page.goto(mini_url)
+    box = search_box(page)
+    box.click()
+    box.press_sequentially("hop")
+    row = page.locator(".pc-search .pc-entity").first
+    expect(row).to_contain_text("Author")
+    expect(row).to_contain_text("Grace Hopper")
+    expect(row).to_contain_text("2 papers")
+    row.get_by_role("option", name=re.compile("Filter by this author")).click()
+    wait_for_query(page, 'author:"Grace Hopper" ')
+    expect(page.locator(".pc-search .md-search-result__meta")).to_have_text("2 matching papers")
+    box.fill("")
+    box.press_sequentially("neurips")
+    venue = page.locator(".pc-search .pc-entity").first
+    expect(venue).to_contain_text("NeurIPS")
+    assert venue.locator("a").first.get_attribute("href").endswith("/venues/neurips/")
+
+
+def test_results_page_shows_the_same_suggestions(page, mini_url):
+    page.goto(mini_url + "search/?q=" + quote("mixture of"))
+    section = page.get_by_role("region", name="Matching topics, authors and venues")
+    expect(section).to_contain_text("Mixture of experts")
+    expect(section).to_contain_text("3 papers")
+    link = section.locator("a.pc-entity__link").first
+    assert link.get_attribute("href").endswith("/topics/mixture-of-experts/")
+    section.get_by_role("link", name=re.compile("Filter by this topic")).click()
+    page.wait_for_url(re.compile(r"/search/\?q=topic%3Amixture-of-experts$"))
+    expect(page.locator(".pc-search-page__results li")).to_have_count(3)
+    expect(page.locator(".pc-search-page__suggest")).to_have_count(0)
+
+
+def test_topic_rows_pass_axe(page, mini_url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(mini_url)
+    search_box(page).click()
+    search_box(page).press_sequentially("mixt")
+    page.locator(".pc-search .pc-entity").first.wait_for()
+    search_box(page).press("ArrowDown")
+    result = Axe().run(page, context={"include": [[".pc-search"]]})
+    assert result.violations_count == 0, result.generate_report()
+    page.goto(mini_url + "search/?q=hopper")
+    page.locator(".pc-search-page__suggest").wait_for()
     result = Axe().run(page, context={"include": [["[data-pc-search-page]"]]})
     assert result.violations_count == 0, result.generate_report()

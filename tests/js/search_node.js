@@ -28,4 +28,6 @@ out.lunr = (request.lunr_queries || []).map((q) =>
 // Reader queries through the site's engine: the ranked paper ids.
 out.engine = (request.queries || []).map((q) => engine.page(q, 0, request.limit || 10, false)
   .items.map((i) => i.id));
+// Topic, author and venue suggestions for queries.
+out.suggest = (request.suggest || []).map((q) => engine.suggest(q));
 process.stdout.write(JSON.stringify(out));

@@ -12,7 +12,8 @@
   var root = new URL(script.getAttribute("data-root"), location.href);
   var workerUrl = new URL(script.getAttribute("data-worker"), location.href);
   var manifestUrl = new URL("assets/search/manifest.json", root).href;
-  var LIMIT = 8, PAGE = 50;
+  // The box offers one topic, author or venue (its page and "filter by"), then papers.
+  var LIMIT = 8, PAGE = 50, SUGGEST = 1;
 
   var worker = null, readyAt = null, callbacks = {}, nextId = 1;
   var ready = new Promise(function (resolve, reject) {
@@ -77,6 +78,19 @@
   function paperUrl(id) { return new URL("papers/" + id + "/", root).href; }
   function searchUrl(q) { return new URL("search/?q=" + encodeURIComponent(q), root).href; }
 
+  var PAGES = { topic: "topics/", author: "authors/", venue: "venues/" };
+  var KIND = { topic: "Topic", author: "Author", venue: "Venue" };
+  function entityUrl(e) { return new URL(PAGES[e.kind] + e.key + "/", root).href; }
+  function papers(n) { return n === 1 ? "1 paper" : n + " papers"; }
+  function filterText(e) { return "Filter by this " + e.kind; }
+
+  /* A suggested topic, author or venue: kind, name and paper count. */
+  function entityBody(e, link) {
+    link.appendChild(el("span", "pc-entity__kind", KIND[e.kind]));
+    link.appendChild(el("span", "pc-entity__name", e.label));
+    link.appendChild(el("span", "pc-entity__count", papers(e.count)));
+  }
+
   function resultBody(item, link) {
     marked(link.appendChild(el("span", "pc-hit__title")), item.title, item.titleMarks);
     var meta = link.appendChild(el("span", "pc-hit__meta"));
@@ -130,6 +144,17 @@
         a.setAttribute("aria-selected", "false");
         return a;
       }
+      // Topics, authors and venues first: a link to the page, and an option that
+      // filters the search by it (replaces the typed words with e.g. topic:<id>).
+      (res.suggestions || []).forEach(function (e, n) {
+        var li = list.appendChild(el("li", "md-search-result__item pc-entity"));
+        entityBody(e, option(li, "pc-search-option-e" + n, entityUrl(e)));
+        var filter = option(li, "pc-search-option-e" + n + "-filter", searchUrl(e.query));
+        filter.className = "md-search-result__link pc-entity__filter";
+        filter.dataset.pcQuery = e.query;
+        filter.textContent = filterText(e);
+        filter.setAttribute("aria-label", filterText(e) + ": " + e.label + " (" + e.filter + ")");
+      });
       res.items.forEach(function (item, n) {
         var li = list.appendChild(el("li", "md-search-result__item pc-hit"));
         var a = option(li, "pc-search-option-" + n, paperUrl(item.id));
@@ -147,9 +172,15 @@
     function update() {
       var id = ++latest, text = input.value;
       if (!text.trim()) { render({ items: [], total: 0 }); return; }
-      query(text, { limit: LIMIT }).then(function (res) { if (id === latest) render(res); });
+      query(text, { limit: LIMIT, suggest: SUGGEST }).then(function (res) { if (id === latest) render(res); });
     }
     function go(href) { open(false); input.blur(); location.assign(href); }
+    // A "filter by" option: the query becomes e.g. "topic:<id> ", the box stays open.
+    function applyFilter(a) {
+      input.value = a.dataset.pcQuery;
+      input.focus();
+      update();
+    }
     // After instant navigation: an empty, closed box, as on a fresh page.
     api.reset = function () {
       if (document.activeElement === input) return; // the reader is already typing here
@@ -170,7 +201,8 @@
       else if (event.key === "Enter") {
         event.preventDefault();
         var options = list.querySelectorAll("[role=option]");
-        if (active >= 0 && options[active]) { open(false); input.blur(); options[active].click(); }
+        if (active >= 0 && options[active] && options[active].dataset.pcQuery) applyFilter(options[active]);
+        else if (active >= 0 && options[active]) { open(false); input.blur(); options[active].click(); }
         else if (input.value.trim()) go(searchUrl(input.value));
       } else if (event.key === "Escape") {
         event.preventDefault();
@@ -179,7 +211,11 @@
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("reset", function () { setTimeout(update); input.focus(); });
-    list.addEventListener("click", function () { open(false); });
+    list.addEventListener("click", function (event) {
+      var filter = event.target.closest && event.target.closest("[data-pc-query]");
+      if (filter) { event.preventDefault(); event.stopPropagation(); applyFilter(filter); return; }
+      open(false);
+    });
     if (toggle) {
       toggle.addEventListener("change", function () { if (toggle.checked) input.focus(); });
     }
@@ -222,9 +258,29 @@
         li.appendChild(el("span", "pc-facet__count", String(row.count)));
       });
     }
+    // The topics, authors and venues the query names, as in the header box.
+    function suggestions(rows) {
+      var old = pageRoot.querySelector(".pc-search-page__suggest");
+      if (old) old.remove();
+      if (!rows.length) return;
+      var section = el("section", "pc-search-page__suggest");
+      section.setAttribute("aria-label", "Matching topics, authors and venues");
+      var ul = section.appendChild(el("ul", "pc-search-page__entities"));
+      rows.forEach(function (e) {
+        var li = ul.appendChild(el("li", "pc-entity"));
+        var a = li.appendChild(el("a", "pc-entity__link"));
+        a.href = entityUrl(e);
+        entityBody(e, a);
+        var filter = li.appendChild(el("a", "pc-entity__filter", filterText(e)));
+        filter.href = searchUrl(e.query.trim());
+        filter.setAttribute("aria-label", filterText(e) + ": " + e.label + " (" + e.filter + ")");
+      });
+      pageRoot.insertBefore(section, pageRoot.querySelector(".pc-search-page__body"));
+    }
     function more() {
       query(q, { offset: shown, limit: PAGE, facets: shown === 0 }).then(function (res) {
         if (shown === 0) {
+          suggestions(res.suggestions || []);
           status.textContent = res.total === 0 ? "No papers match “" + q + "”." :
             res.total + (res.total === 1 ? " paper matches" : " papers match") + " “" + q + "”.";
           facets.textContent = "";

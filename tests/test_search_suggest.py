@@ -1,0 +1,83 @@
+"""Topics, authors and venues in the search box (pc-search-worker.js: Engine.suggest).
+
+The worker runs in node over the fixture catalogue, which has authors and venues; the
+browser tests (tests/e2e/test_search.py) cover the rows in the dropdown.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from generator import search
+from generator.build import build
+from tests.test_search_index import MINI, run_node
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory):
+    out = tmp_path_factory.mktemp("mini-suggest") / "docs"
+    return out, build(MINI, out).catalogue
+
+
+def suggest(docs, *queries: str) -> list[list[dict]]:
+    return run_node(docs, {"suggest": list(queries)})["suggest"]
+
+
+def test_suggestion_data(mini):
+    _, catalogue = mini
+    data = search.suggestions(catalogue)
+    ids = [t.id for t in catalogue.topics]
+    moe = data["topics"][ids.index("mixture-of-experts")]
+    assert moe == [3, []]
+    assert data["topics"][ids.index("model-compression")][1] == [
+        "knowledge distillation", "quantization",
+    ]  # fmt: skip
+    assert ["Grace Hopper", "grace-hopper", 2] in data["authors"]
+    assert ["NeurIPS", "neurips", 1] in data["venues"]
+
+
+@pytest.mark.parametrize("typed", ["mixt", "mixture of", "Mixture of Experts", "mixture-of"])
+def test_topic_name_prefix(mini, typed):
+    [rows] = suggest(mini[0], typed)
+    assert rows[0] == {
+        "kind": "topic", "label": "Mixture of experts", "key": "mixture-of-experts", "count": 3,
+        "filter": "topic:mixture-of-experts", "query": "topic:mixture-of-experts ",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind", "label", "query"),
+    [
+        ("knowledge dist", "topic", "Model compression", "topic:model-compression "),
+        ("quantiz", "topic", "Model compression", "topic:model-compression "),
+        ("hop", "author", "Grace Hopper", 'author:"Grace Hopper" '),
+        ("grace h", "author", "Grace Hopper", 'author:"Grace Hopper" '),
+        ("neur", "venue", "NeurIPS", "venue:NeurIPS "),
+        ("year:2024 mixt", "topic", "Mixture of experts", "year:2024 topic:mixture-of-experts "),
+        ("retrieval aug", "topic", "Retrieval-augmented generation",
+         "topic:retrieval-augmented-generation "),
+    ],
+)  # fmt: skip
+def test_keywords_authors_venues_and_kept_filters(mini, typed, kind, label, query):
+    [rows] = suggest(mini[0], typed)
+    assert (rows[0]["kind"], rows[0]["label"], rows[0]["query"]) == (kind, label, query)
+
+
+@pytest.mark.parametrize(
+    "typed", ["ab", "experts topic:mixture-of-experts", "tour", "mixture serving", ""]
+)
+def test_no_suggestion(mini, typed):
+    [rows] = suggest(mini[0], typed)
+    assert all(r["key"] != "mixture-of-experts" for r in rows)
+    if typed != "experts topic:mixture-of-experts":
+        assert rows == []
+
+
+def test_a_suggested_filter_finds_the_papers(mini):
+    docs, catalogue = mini
+    queries = ['author:"Grace Hopper" ', "topic:mixture-of-experts ", "venue:NeurIPS "]
+    found = run_node(docs, {"queries": queries})["engine"]
+    hopper = sorted(p.id for p in catalogue.papers if "Grace Hopper" in p.authors)
+    assert sorted(found[0]) == hopper and len(hopper) == 2
+    assert sorted(found[1]) == sorted(p.id for p in catalogue.papers_in("mixture-of-experts"))
+    assert found[2] == ["reader-retriever"]

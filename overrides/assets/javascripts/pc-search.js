@@ -1,7 +1,8 @@
 /* papercat search box and results page (the main-thread half; pc-search-worker.js
- * does the searching). Material's search plugin is off, so this mounts a search box
- * with Material's look (from the <template> in partials/pc-scripts-search.html) into
- * the header, as a combobox: ↑ ↓ move, Enter opens, Esc closes, "/" focuses.
+ * does the searching). Material's search plugin is off, so this builds a search box
+ * with Material's look and mounts it into the header, as a combobox: ↑ ↓ move, Enter
+ * opens, Esc closes, "/" focuses. Its markup lives here, not in every page: the page
+ * gives only the theme's icons (a <template>) and translated labels (data-*).
  * Content is untrusted: titles and snippets are inserted as text nodes; highlights
  * wrap ranges of that text in <mark> elements, never HTML strings.
  */
@@ -100,14 +101,61 @@
   }
 
   /* ---- the header search box ---- */
+  // An element with attributes and children (strings become text).
+  function h(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    (children || []).forEach(function (c) {
+      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+
+  /* The toggle button and the box, as Material would render its own search. */
+  function buildBox(icons) {
+    var data = script.dataset, label = data.label || "Search", reset = data.reset || "Clear";
+    function icon(n) { return icons[n] ? icons[n].cloneNode(true) : document.createTextNode(""); }
+    var toggle = h("label", { "class": "md-header__button md-icon pc-search-toggle", "for": "__search",
+      title: label, "aria-label": label }, [icon(0)]);
+    var input = h("input", { type: "text", "class": "md-search__input", name: "q", role: "combobox",
+      "aria-label": "Search papers", "aria-autocomplete": "list", "aria-expanded": "false",
+      "aria-controls": "pc-search-listbox", "aria-describedby": "pc-search-meta",
+      placeholder: data.placeholder || label, autocapitalize: "off", autocorrect: "off",
+      autocomplete: "off", spellcheck: "false" });
+    var form = h("form", { "class": "md-search__form", name: "search", action: new URL("search/", root).href, method: "get" }, [
+      input,
+      h("label", { "class": "md-search__icon md-icon", "for": "__search", "aria-hidden": "true" }, [icon(0), icon(1)]),
+      h("nav", { "class": "md-search__options", "aria-label": label }, [
+        h("button", { type: "reset", "class": "md-search__icon md-icon", title: reset, "aria-label": reset,
+          tabindex: "-1" }, [icon(2)]),
+      ]),
+    ]);
+    var output = h("div", { "class": "md-search__output" }, [
+      h("div", { "class": "md-search__scrollwrap", tabindex: "0", "aria-label": "Search results",
+        "data-md-scrollfix": "" }, [
+        h("div", { "class": "md-search-result" }, [
+          h("div", { "class": "md-search-result__meta", id: "pc-search-meta", role: "status",
+            "aria-live": "polite" }, ["Type to start searching"]),
+          h("ol", { "class": "md-search-result__list", id: "pc-search-listbox", role: "listbox",
+            "aria-label": "Search results" }),
+        ]),
+      ]),
+    ]);
+    var box = h("div", { "class": "md-search pc-search", role: "search", "aria-label": "Search papers" }, [
+      h("label", { "class": "md-search__overlay", "for": "__search", "aria-hidden": "true" }),
+      h("div", { "class": "md-search__inner" }, [form, output]),
+    ]);
+    return [toggle, box];
+  }
+
   function mountBox() {
     if (document.querySelector(".pc-search")) { if (api.reset) api.reset(); return; }
-    var template = document.getElementById("pc-search-template");
     var header = document.querySelector(".md-header__inner");
-    if (!template || !header) return;
-    var parts = template.content.cloneNode(true);
-    var box = parts.querySelector(".pc-search");
-    header.insertBefore(parts, header.querySelector(".md-header__source"));
+    if (!header) return;
+    var template = document.getElementById("pc-search-icons");
+    var icons = template ? template.content.querySelectorAll("svg") : [];
+    var parts = buildBox(icons), box = parts[1];
+    parts.forEach(function (part) { header.insertBefore(part, header.querySelector(".md-header__source")); });
     var toggle = document.getElementById("__search");
     var input = box.querySelector("input"), list = box.querySelector("[role=listbox]");
     var meta = box.querySelector(".md-search-result__meta"), form = box.querySelector("form");

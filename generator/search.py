@@ -25,7 +25,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +53,16 @@ SEPARATOR = r"[\s\-–—/\\()\[\]{}<>:;,!?\"'“”‘’«»|+=*&^~`@#$%…]+|
 # Field boosts: title and topic matches rank first.
 FIELDS = {"title": 10, "topics": 6, "authors": 3, "venue": 2, "year": 1, "abstract": 1}
 SNIPPET_CHARS = 120
+# Authors the box suggests: with one paper, the paper itself is the better hit (and a
+# catalogue's many one-paper authors would weigh 190 KB gzipped at 10,000 papers).
+MIN_AUTHOR_PAPERS = 2
+# Abstract terms in the index: at most this many (paper, term) pairs (30 per paper at
+# 10,000 papers). A larger
+# catalogue keeps, per paper, only its most distinctive abstract terms (tf-idf), never
+# fewer than MIN_ABSTRACT_TERMS; the words dropped are those most papers share, which
+# rank little. The seed catalogue (about 20,000 pairs) keeps every word.
+ABSTRACT_BUDGET = 300_000
+MIN_ABSTRACT_TERMS = 24
 # Varint digits: a "TERM" digit ends a number, "CONT" digits come before it.
 TERM = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
 CONT = "abcdefghijklmnopqrstuvwxyzWXYZ!#"
@@ -116,6 +128,30 @@ def spellings(catalogue: Catalogue) -> dict[str, str]:
     return _spellings(_documents(catalogue))
 
 
+def _prune_abstracts(docs: list[dict[str, object]], budget: int) -> None:
+    """Over ``budget`` (paper, term) pairs, keep in each abstract only the tokens of its
+    most distinctive terms (tf-idf over the catalogue's abstracts; ties by term)."""
+    terms: dict[str, str | None] = {}
+
+    def term(word: str) -> str | None:
+        if word not in terms:
+            token = stop_word_filter(trimmer(Token(word)))
+            terms[word] = _stem(spelling.SPELLING.word(str(token))) if token else None
+        return terms[word]
+
+    counts = [Counter(t for t in map(term, doc["abstract"]) if t) for doc in docs]  # type: ignore[call-overload]
+    df = Counter(t for c in counts for t in c)
+    if sum(df.values()) <= budget:
+        return
+    keep = max(MIN_ABSTRACT_TERMS, budget // len(docs))
+    for doc, count in zip(docs, counts, strict=True):
+        if len(count) <= keep:
+            continue
+        ranked = sorted(count, key=lambda t: (-count[t] * math.log(len(docs) / df[t]), t))
+        kept = set(ranked[:keep])
+        doc["abstract"] = [w for w in doc["abstract"] if term(w) in kept]  # type: ignore[attr-defined]
+
+
 def builder(catalogue: Catalogue) -> Builder:
     """A lunr.py builder with every paper added: tokenized, then lunr's default
     pipeline (trimmer, stop-word filter, stemmer) with British spellings made American
@@ -123,6 +159,7 @@ def builder(catalogue: Catalogue) -> Builder:
     pipeline names both; the browser registers the same spelling function)."""
     docs = _documents(catalogue)
     spelling.SPELLING.use(_spellings(docs))
+    _prune_abstracts(docs, ABSTRACT_BUDGET)
     lunr_builder = get_default_builder()
     lunr_builder.pipeline = Pipeline()
     lunr_builder.pipeline.add(trimmer, stop_word_filter, spelling.SPELLING, cached_stemmer)
@@ -212,22 +249,24 @@ def _display(catalogue: Catalogue, paper: Paper) -> list[object]:
 
 def suggestions(catalogue: Catalogue) -> dict[str, list[list[object]]]:
     """What the search box offers besides papers: per topic (in ``topics`` order) its
-    paper count and keywords; authors and venues as [name, page slug, paper count].
+    paper count and keywords; venues, and authors of at least ``MIN_AUTHOR_PAPERS``
+    papers, as [name, page slug, paper count].
     Pages are ``topics/<id>/``, ``authors/<slug>/`` and ``venues/<slug>/`` (browse.py)."""
     facets = browse.facets(catalogue)
 
-    def rows(name: str) -> list[list[object]]:
+    def rows(name: str, least: int = 1) -> list[list[object]]:
         facet = facets.get(name)
         if facet is None:
             return []
-        return [[v, facet.slugs[v], len(papers)] for v, papers in facet.groups.items()]
+        groups = facet.groups.items()
+        return [[v, facet.slugs[v], len(ps)] for v, ps in groups if len(ps) >= least]
 
     return {
         "topics": [
             [len(catalogue.papers_in(t.id)), [k.rstrip("*") for k in t.keywords]]
             for t in catalogue.topics
         ],
-        "authors": rows("author"),
+        "authors": rows("author", MIN_AUTHOR_PAPERS),
         "venues": rows("venue"),
     }
 

@@ -9,6 +9,7 @@ with the same scores as lunr.py for the same queries.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import subprocess
 from pathlib import Path
@@ -202,3 +203,42 @@ def test_separator_is_the_same_in_javascript():
     script = f"console.log(JSON.stringify({tokens}))"
     out = subprocess.run([node(), "-e", script], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == search.tokenize(text)
+
+
+def _abstract_terms(catalogue) -> dict[str, set[str]]:
+    """Paper id -> the abstract terms the index holds for it."""
+    ids = [p.id for p in catalogue.papers]
+    out: dict[str, set[str]] = {i: set() for i in ids}
+    for term, fields in search.builder(catalogue).inverted_index.items():
+        for ref in fields["abstract"]:
+            out[ids[int(ref)]].add(term)
+    return out
+
+
+def test_small_catalogues_index_every_abstract_word(mini):
+    _, catalogue = mini
+    terms = _abstract_terms(catalogue)
+    assert {"hallucin", "ground", "retriev", "open", "domain"} <= terms["reader-retriever"]
+
+
+def test_large_catalogues_keep_the_most_distinctive_abstract_terms(mini, monkeypatch):
+    """Over the budget, each abstract keeps its terms of highest tf-idf, and only those."""
+    _, catalogue = mini
+    full = _abstract_terms(catalogue)
+    lunr_builder = search.builder(catalogue)
+    n = len(catalogue.papers)
+    df = {t: len(f["abstract"]) for t, f in lunr_builder.inverted_index.items()}
+    monkeypatch.setattr(search, "ABSTRACT_BUDGET", 10)
+    monkeypatch.setattr(search, "MIN_ABSTRACT_TERMS", 4)
+    pruned = _abstract_terms(catalogue)
+    assert sum(map(len, pruned.values())) < sum(map(len, full.values())) / 2
+    for k, paper in enumerate(catalogue.papers):
+        tf = lunr_builder.field_term_frequencies[f"abstract/{k}"]
+        kept, dropped = pruned[paper.id], full[paper.id] - pruned[paper.id]
+        assert len(kept) == min(4, len(full[paper.id])) and kept <= full[paper.id]
+
+        def score(t, tf=tf):
+            return tf[t] * math.log(n / df[t])
+
+        if dropped:
+            assert min(map(score, kept)) >= max(map(score, dropped)), paper.id

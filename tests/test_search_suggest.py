@@ -33,6 +33,8 @@ def test_suggestion_data(mini):
         "knowledge distillation", "quantization",
     ]  # fmt: skip
     assert ["Grace Hopper", "grace-hopper", 2] in data["authors"]
+    assert not [a for a in data["authors"] if a[2] < search.MIN_AUTHOR_PAPERS]  # Alan Turing: one
+    assert any("Alan Turing" in p.authors for p in catalogue.papers)
     assert ["NeurIPS", "neurips", 1] in data["venues"]
 
 

@@ -34,6 +34,7 @@ LABEL = "papercat-spelling"
 WORD_LIST: dict[str, str] = {
     b: a for b, a in BRITISH_ENGLISH_SPELLINGS.items() if b.isalpha() and a.isalpha() and b != a
 }
+_AMERICAN_FORMS = frozenset(WORD_LIST.values())
 # The -ize and -yze families: American endings and their British spelling.
 _FAMILIES: dict[str, list[tuple[str, str]]] = {
     "iz": [("ize", "ise"), ("izes", "ises"), ("ized", "ised"), ("izing", "ising"),
@@ -51,7 +52,7 @@ def derived_pairs(vocabulary: Iterable[str]) -> dict[str, str]:
     """British -> American pairs of the -ize family that the word list lacks, from the
     words of a catalogue: every American -ize/-yze word (quantized, tokenizer) gives its
     whole family in both spellings (quantisation -> quantization, ...)."""
-    american = set(WORD_LIST.values())
+    american = _AMERICAN_FORMS
     bases = set()
     for word in vocabulary:
         m = _AMERICAN.search(word)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import search, spelling
@@ -72,6 +72,7 @@ def test_technical_words_get_their_family_from_the_catalogue():
 ENDINGS = ["ize", "ized", "ization", "ise", "ised", "isation", "our", "or", "tre", "ter", ""]
 
 
+@settings(deadline=None)  # pure and fast; a loaded CI machine is not
 @given(
     st.lists(
         st.tuples(

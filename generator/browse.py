@@ -42,7 +42,15 @@ class Facet:
         return f"{self.plural}/{self.slugs[value]}/"
 
 
+# Latin letters that NFKD does not split into an ASCII letter and an accent.
+_LETTERS = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d",
+                          "ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe",
+                          "Þ": "Th", "þ": "th", "ı": "i"})  # fmt: skip
+
+
 def _ascii_slug(text: str) -> str:
+    """'Łukasz Kaiser' -> 'lukasz-kaiser'; 'x' when nothing ASCII is left."""
+    text = text.translate(_LETTERS)
     flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     words = "".join(c if c.isalnum() else " " for c in flat).split()
     return "-".join(words) or "x"

@@ -4,6 +4,13 @@ User text is plain Unicode; BibTeX needs LaTeX, so every value goes through
 pylatexenc's encoder (``%``, ``&``, ``_``, ``{``, ``<`` ... become macros) and
 pybtex writes the entries, refusing unbalanced braces. Keys are paper ids, so they
 are stable and unique. RIS values are single lines (RIS has no continuation lines).
+
+Entry types follow the venue's kind (``venues.py``): a journal gives ``@article`` /
+``JOUR`` / ``article-journal``, a conference ``@inproceedings`` / ``CONF`` /
+``paper-conference``, an arXiv preprint ``@misc`` with ``eprint`` / ``GEN`` /
+``article``, and any other venue ``@misc`` with ``howpublished``. The URL is the
+paper's own (``readlinks.main_link``: arXiv, DOI, PDF, web page); only a paper with
+none of them is cited by its catalogue page.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from pylatexenc.latexencode import (
     UnicodeToLatexEncoder,
 )
 
+from . import readlinks, venues
 from .model import Paper
 
 # pylatexenc logs a warning per character it keeps as is (emoji): that is expected.
@@ -80,26 +88,44 @@ def bib_key(paper: Paper) -> str:
     return paper.id
 
 
+def cite_url(paper: Paper, page_url: str) -> str:
+    """The URL a citation gives: the paper's own, else its catalogue page."""
+    return readlinks.main_link(paper) or page_url
+
+
+# BibTeX entry type and the field that names the venue, by venue kind.
+_BIB_KINDS = {
+    "journal": ("article", "journal"),
+    "conference": ("inproceedings", "booktitle"),
+    "other": ("misc", "howpublished"),
+}
+
+
 def bib_entry(paper: Paper, url: str, topic_names: list[str], abstract: bool = True) -> Entry:
-    """A pybtex entry: @inproceedings with a venue, else @misc (arXiv as eprint)."""
+    """A pybtex entry: @article with a journal, @inproceedings with a conference, else
+    @misc (an arXiv preprint with ``eprint``, another venue as ``howpublished``)."""
     fields: dict[str, str] = {"title": latex_title(paper.title)}
-    kind = "misc"
-    if paper.venue:
-        kind = "inproceedings"
-        fields["booktitle"] = latex(paper.venue)
+    kind = venues.kind(paper)
+    entry_type, venue_field = _BIB_KINDS.get(kind or "", ("misc", ""))
+    if paper.venue and (venue_field or not paper.arxiv):
+        # A preprint server named as venue ("arXiv preprint") says nothing eprint does not.
+        fields[venue_field or "howpublished"] = latex(paper.venue)
     if paper.year:
         fields["year"] = str(paper.year)
     if paper.doi:
         fields["doi"] = verbatim(paper.doi)
     if paper.arxiv:
-        fields.update(eprint=paper.arxiv, archiveprefix="arXiv")
-    fields["url"] = verbatim(url)
+        fields.update(eprint=paper.arxiv, archivePrefix="arXiv")
+        archive = venues.arxiv_archive(paper.arxiv)
+        if archive:
+            fields["primaryClass"] = archive
+    fields["url"] = verbatim(cite_url(paper, url))
     if topic_names:
         fields["keywords"] = latex(", ".join(topic_names))
     if abstract and paper.abstract:  # abstracts are optional
         fields["abstract"] = latex(paper.abstract)
     persons = {"author": [Person(latex(a)) for a in paper.authors]} if paper.authors else None
-    return Entry(kind, fields=fields, persons=persons)
+    return Entry(entry_type, fields=fields, persons=persons)
 
 
 class _BibWriter(Writer):
@@ -121,9 +147,13 @@ class _RisWriter(rispy.RisWriter):
         return ""  # rispy numbers references ("1."); reference managers do not need it
 
 
+_RIS_TYPES = {"journal": "JOUR", "conference": "CONF"}
+
+
 def _ris_record(paper: Paper, url: str, names: list[str], abstract: bool) -> dict[str, object]:
+    kind = venues.kind(paper)
     record: dict[str, object] = {
-        "type_of_reference": "CONF" if paper.venue else "GEN",
+        "type_of_reference": _RIS_TYPES.get(kind or "", "GEN"),
         "id": paper.id,
         "title": flat(paper.title),
     }
@@ -132,13 +162,14 @@ def _ris_record(paper: Paper, url: str, names: list[str], abstract: bool) -> dic
     if paper.year:
         record["year"] = str(paper.year)
     if paper.venue:
-        record["secondary_title"] = flat(paper.venue)
+        record["secondary_title"] = flat(paper.venue)  # T2: journal or proceedings title
+        if kind == "journal":
+            record["journal_name"] = flat(paper.venue)  # JO
     if paper.doi:
         record["doi"] = paper.doi
-    urls = [url]
     if paper.arxiv:
-        urls.append(f"https://arxiv.org/abs/{paper.arxiv}")
-    record["urls"] = urls
+        record["notes"] = [f"arXiv:{paper.arxiv}"]
+    record["urls"] = list(dict.fromkeys([cite_url(paper, url), url]))
     if names:
         record["keywords"] = names
     if abstract and paper.abstract:  # abstracts are optional
@@ -162,26 +193,33 @@ def _csl_name(name: str) -> dict[str, str]:
     return {"family": family, "given": given} if given else {"family": family}
 
 
+_CSL_TYPES = {"journal": "article-journal", "conference": "paper-conference"}
+
+
 def paper_csl(
     paper: Paper, url: str, topic_names: list[str], abstract: bool = True
 ) -> dict[str, object]:
-    """One CSL-JSON item (the format of citeproc, Zotero and pandoc)."""
+    """One CSL-JSON item (the format of citeproc, Zotero and pandoc); a preprint is
+    CSL's ``article`` with arXiv as publisher, as Zotero exports it."""
+    kind = venues.kind(paper)
     item: dict[str, object] = {
         "id": paper.id,
-        "type": "paper-conference" if paper.venue else "article",
+        "type": _CSL_TYPES.get(kind or "", "article"),
         "title": flat(paper.title),
     }
     if paper.authors:
         item["author"] = [_csl_name(a) for a in paper.authors]
     if paper.year:
         item["issued"] = {"date-parts": [[paper.year]]}
-    if paper.venue:
-        item["container-title"] = paper.venue
+    if paper.venue and kind != "preprint":
+        item["container-title"] = flat(paper.venue)
     if paper.doi:
         item["DOI"] = paper.doi
     if paper.arxiv:
         item["number"] = f"arXiv:{paper.arxiv}"
-    item["URL"] = url
+        if kind == "preprint":
+            item["publisher"] = "arXiv"
+    item["URL"] = cite_url(paper, url)
     if topic_names:
         item["keyword"] = ", ".join(topic_names)
     if abstract and paper.abstract:  # abstracts are optional

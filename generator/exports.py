@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import cite, feeds
+from . import cite, feeds, readlinks, venues
 from .model import Catalogue, Paper
 from .siteinfo import paper_url
 
@@ -32,9 +32,11 @@ def paper_record(catalogue: Catalogue, paper: Paper) -> dict[str, object]:
         "authors": list(paper.authors),
         "year": paper.year,
         "venue": paper.venue,
+        "venue_type": venues.venue_kind(paper.venue),
         "arxiv": paper.arxiv,
         "doi": paper.doi,
         "links": dict(sorted(paper.links.items())),
+        "read_url": readlinks.main_link(paper) or None,
         "topics": list(paper.topics),
         "related": [r.id for r in catalogue.related.get(paper.id, ())],
         "versions": list(catalogue.versions.get(paper.id, ())),

@@ -2,6 +2,9 @@
 
 Built with feedgen (which escapes every value). Dates come from each paper's
 ``added`` field, never from the clock, so the same content gives the same bytes.
+Entries carry the paper's authors and its abstract when it has one. No second link
+to the paper itself: feedgen 1.0 drops ``rel`` from entry links, and two rel-less
+links would be two ``alternate`` links of the same type, which Atom forbids.
 """
 
 from __future__ import annotations

@@ -3,11 +3,14 @@ and rel=alternate links. Templates write it into the front matter key ``pc_head`
 (HTML-escaped by the ``fm`` filter); ``overrides/partials/pc-head-meta.html`` prints it.
 
 Highwire tags are what Google Scholar reads: ``citation_title`` always, the others
-(authors, date, PDF, arXiv id, DOI, venue) only when the catalogue knows them.
+(authors, date, PDF, arXiv id, DOI, venue) only when the catalogue knows them. The
+venue is ``citation_journal_title`` or ``citation_conference_title`` by its kind
+(``venues.py``); a venue of unknown kind or a preprint server gets neither.
 """
 
 from __future__ import annotations
 
+from . import readlinks, venues
 from .model import Catalogue, Paper
 from .siteinfo import paper_url
 
@@ -18,7 +21,10 @@ def pdf_url(paper: Paper) -> str | None:
     """The paper's PDF: its ``pdf`` link, else arXiv's PDF when the arXiv id is known."""
     if paper.links.get("pdf"):
         return paper.links["pdf"]
-    return f"https://arxiv.org/pdf/{paper.arxiv}" if paper.arxiv else None
+    return readlinks.arxiv_pdf(paper.arxiv) if paper.arxiv else None
+
+
+_VENUE_TAGS = {"journal": "citation_journal_title", "conference": "citation_conference_title"}
 
 
 def _social(title: str, description: str, kind: str) -> list[Tag]:
@@ -38,8 +44,9 @@ def paper_head(catalogue: Catalogue, paper: Paper, description: str) -> dict[str
     tags += [["name", "citation_author", name] for name in paper.authors]
     if paper.year:
         tags.append(["name", "citation_publication_date", str(paper.year)])
-    if paper.venue:
-        tags.append(["name", "citation_conference_title", paper.venue])
+    venue_tag = _VENUE_TAGS.get(venues.venue_kind(paper.venue) or "")
+    if paper.venue and venue_tag:
+        tags.append(["name", venue_tag, paper.venue])
     if paper.doi:
         tags.append(["name", "citation_doi", paper.doi])
     if paper.arxiv:

@@ -18,17 +18,17 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import browse, cite, fieldmap, pagemeta, search
+from . import browse, cite, fieldmap, pagemeta, readlinks, search
 from .model import Catalogue, Paper
 from .siteinfo import paper_url
 from .topics import children, counts
 
 RECENT = 12
 MAP_DESCRIPTION = "Every paper of the catalogue on one map, coloured by topic."
-LINK_LABELS = {
-    "arxiv": "arXiv", "pdf": "PDF", "code": "Code", "project": "Project", "doi": "DOI",
-    "video": "Video", "slides": "Slides", "data": "Data", "blog": "Blog", "demo": "Demo",
-}  # fmt: skip
+# Author lists longer than this show their first AUTHORS_SHOWN names and "et al.".
+MAX_AUTHORS = 6
+AUTHORS_SHOWN = 3
+NO_ABSTRACT = "No abstract in the catalogue yet."
 
 
 def front_matter_value(value: object) -> Markup:
@@ -60,19 +60,25 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
 
 
-def paper_links(paper: Paper) -> list[tuple[str, str]]:
-    """(label, url) buttons: arXiv and DOI from their ids, then the links mapping."""
-    out = []
-    if paper.arxiv:
-        out.append(("arXiv", f"https://arxiv.org/abs/{paper.arxiv}"))
-    for kind in ("pdf", "code", "project", "data", "video", "slides", "blog", "demo"):
-        if kind in paper.links:
-            out.append((LINK_LABELS[kind], paper.links[kind]))
-    if not paper.links.get("pdf") and paper.arxiv:
-        out.append(("PDF", f"https://arxiv.org/pdf/{paper.arxiv}"))
-    if paper.doi:
-        out.append(("DOI", f"https://doi.org/{paper.doi}"))
-    return out
+def byline(paper: Paper) -> dict[str, object]:
+    """Authors under the title: all of a short list, else the first few and "et al."."""
+    authors = list(paper.authors)
+    if len(authors) <= MAX_AUTHORS:
+        return {"shown": authors, "more": 0}
+    return {"shown": authors[:AUTHORS_SHOWN], "more": len(authors) - AUTHORS_SHOWN}
+
+
+def paper_description(paper: Paper) -> str:
+    """The page description: the abstract's first sentence, else title and byline."""
+    if paper.abstract.strip():
+        return first_sentence(paper.abstract)
+    names = list(paper.authors[:AUTHORS_SHOWN])
+    text = " ".join(paper.title.split())
+    if names:
+        text += ", by " + ", ".join(names) + (" et al." if len(paper.authors) > len(names) else "")
+    where = " ".join(str(x) for x in (paper.venue, paper.year) if x)
+    text += f" ({where})." if where else "."
+    return f"{text} {NO_ABSTRACT}"
 
 
 def cite_formats(catalogue: Catalogue, paper: Paper) -> list[dict[str, str]]:
@@ -148,17 +154,22 @@ def render_site(catalogue: Catalogue, out: Path) -> None:
               chart=fieldmap.topic_chart(papers),
               head=pagemeta.listing_head(topic.name, topic.description, [feed]))  # fmt: skip
     for paper in catalogue.papers:
+        description = paper_description(paper)
         write(
             f"papers/{paper.id}.md",
             "paper.md.j2",
             base="../../",
             p=paper,
             meta=search.paper_meta(catalogue, paper),
-            links=paper_links(paper),
+            description=description,
+            byline=byline(paper),
+            links=readlinks.paper_links(paper),
+            searches=[] if readlinks.has_direct(paper) else readlinks.search_links(paper.title),
+            no_abstract=NO_ABSTRACT,
             related=catalogue.related.get(paper.id, ()),
             versions=catalogue.versions.get(paper.id, ()),
             cite=cite_formats(catalogue, paper),
-            head=pagemeta.paper_head(catalogue, paper, first_sentence(paper.abstract)),
+            head=pagemeta.paper_head(catalogue, paper, description),
         )
     for name, text in sorted(catalogue.pages.items()):
         if name != "home":

@@ -20,6 +20,20 @@ SCHEMA_PATH = Path("schema") / "paper.schema.json"  # relative to the content fo
 ID_PATTERN = fields.ID_RE.pattern
 
 
+# What each ``links`` kind points at (every schema field has a description for editors).
+LINK_DESCRIPTIONS = {
+    "pdf": "The paper's PDF; the page links it and citations use it when there is no "
+    "arXiv id or DOI.",
+    "code": "Source code repository.",
+    "project": "Project or paper home page.",
+    "video": "A recorded talk or demo video.",
+    "slides": "Slides of a talk about the paper.",
+    "data": "Dataset or benchmark released with the paper.",
+    "blog": "A blog post about the paper.",
+    "demo": "A live demo.",
+}
+
+
 def _text(description: str, limit: int, *, single_line: bool = True) -> dict:
     out: dict = {"type": "string", "minLength": 1, "maxLength": limit, "description": description}
     if single_line:
@@ -41,6 +55,9 @@ def _ids(description: str, most: int, least: int = 0) -> dict:
 def paper_schema() -> dict:
     """The schema as a dict (draft 2020-12)."""
     url = {"type": "string", "format": "uri", "pattern": "^https?://[^\\s/]+"}
+    link_kinds = {
+        kind: {**url, "description": LINK_DESCRIPTIONS[kind]} for kind in fields.LINK_KINDS
+    }
     properties = {
         "title": _text("The paper's title, one line.", fields.MAX_TITLE),
         "abstract": _text(
@@ -59,20 +76,25 @@ def paper_schema() -> dict:
             "maximum": 9999,
             "description": "Year of publication, 4 digits.",
         },
-        "venue": _text("Where it was published, e.g. OSDI.", fields.MAX_NAME),
+        "venue": _text(
+            "Where it was published, e.g. OSDI or Journal of Machine Learning Research; "
+            "its name decides the citation type (journal, conference, see generator/venues.py).",
+            fields.MAX_NAME,
+        ),
         "arxiv": {
             "type": "string",
             "pattern": fields.ARXIV_RE.pattern,
-            "description": 'arXiv id in quotes: "2401.09670" or "hep-th/9901001".',
+            "description": 'arXiv id in quotes: "2401.09670" or "hep-th/9901001". The page '
+            "then links arXiv's abstract and PDF and the Hugging Face papers page.",
         },
         "doi": {
             "type": "string",
             "pattern": r"^(?:(?:https?://doi\.org/|doi:)?10\.\d{4,9}/\S+)$",
-            "description": "DOI, e.g. 10.1145/3600006.3613165.",
+            "description": "DOI, e.g. 10.1145/3600006.3613165; linked as https://doi.org/<doi>.",
         },
         "links": {
             "type": "object",
-            "properties": {kind: url for kind in fields.LINK_KINDS},
+            "properties": link_kinds,
             "additionalProperties": False,
             "description": "Links by kind; http and https only.",
         },

@@ -6,7 +6,7 @@ The browser never builds an index: it loads this one with lunr.js 2.3.9's
 - ``index.<hash>.json``: the lunr index in compact form (``compact_index``), one
   document per paper; refs are the paper's position in ``docs.<hash>.json``.
 - ``docs.<hash>.json``: per paper only what a result shows (id, title, topic numbers,
-  year, a short snippet), plus the topic names.
+  year, a short snippet, the paper's own URL or ""), plus the topic names.
 - ``spelling.<hash>.json``: British -> American spellings (spelling.py) that the
   browser applies to queries before the stemmer, as the index did.
 - ``lunr.<hash>.min.js``: lunr.js copied from ``node_modules`` (``npm ci``).
@@ -40,7 +40,7 @@ from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
 from lunr.trimmer import trimmer
 
-from . import browse, spelling
+from . import browse, readlinks, spelling
 from .model import Catalogue, Paper, Problem
 
 PAPER_BOOST = 2
@@ -244,6 +244,7 @@ def _display(catalogue: Catalogue, paper: Paper) -> list[object]:
         [topic_numbers[t] for t in paper.topics],
         paper.year or 0,
         snippet(paper.abstract),
+        readlinks.main_link(paper),  # "" when unknown: the results page offers searches
     ]
 
 

@@ -119,6 +119,19 @@ def test_meta_tags_escape_and_cover_known_fields(tmp_path):
     assert head.meta["citation_arxiv_id"] == ["2401.09670"]
     assert head.meta["citation_pdf_url"] == ["https://arxiv.org/pdf/2401.09670"]
     assert head.meta["citation_doi"] == ["10.5555/dist_serve"]
+    assert head.meta["citation_conference_title"] == ["OSDI"]
+    lenet = head_of(site / "papers" / "lenet" / "index.html")
+    assert lenet.meta["citation_journal_title"] == ["Proceedings of the IEEE"]
+    assert lenet.meta["citation_author"][1] == "Léon Bottou"
+    assert "citation_conference_title" not in lenet.meta
+    # papers.bib: entry types by venue, authors and years for every paper that has them.
+    library = bibtexparser.parse_file(str(site / "papers.bib"))
+    assert library.failed_blocks == []
+    types = {e.key: e.entry_type for e in library.entries}
+    assert (types["lenet"], types["transformer"], types["switch"], types["tvm"]) == (
+        "article", "inproceedings", "article", "misc"
+    )
+    assert library.entries_dict["transformer"]["author"].startswith("Vaswani, Ashish and ")
     raw = (site / "papers" / "adamoe" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in raw  # the abstract's markup stays text everywhere
     assert (

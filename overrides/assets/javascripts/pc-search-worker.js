@@ -382,7 +382,7 @@ Engine.prototype.page = function (query, offset, limit, facets, suggest) {
   var items = found.hits.slice(offset, offset + limit).map(function (h) {
     var p = docs.papers[h.n];
     return {
-      id: p[0], title: p[1], year: p[3] || null, snippet: p[4],
+      id: p[0], title: p[1], year: p[3] || null, snippet: p[4], read: p[5] || "",
       topics: p[2].map(function (k) { return docs.topics[k]; }),
       titleMarks: self.marks(p[1], h.terms), snippetMarks: self.marks(p[4], h.terms),
     };

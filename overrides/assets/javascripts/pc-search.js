@@ -100,6 +100,40 @@
     marked(link.appendChild(el("span", "pc-hit__snippet")), item.snippet, item.snippetMarks);
   }
 
+  /* A way to the paper under a results-page row: its own URL (from the display data),
+     else title searches. The title is encoded with encodeURIComponent, never raw. */
+  var SEARCHES = [
+    ["arXiv", "https://arxiv.org/search/?query=", "&searchtype=title"],
+    ["Semantic Scholar", "https://www.semanticscholar.org/search?q=", ""],
+    ["Google Scholar", "https://scholar.google.com/scholar?q=", ""],
+  ];
+  function readLabel(url) {
+    if (url.indexOf("https://arxiv.org/") === 0) return "arXiv";
+    if (url.indexOf("https://doi.org/") === 0) return "DOI";
+    return "Paper";
+  }
+  function readLinks(item) {
+    var p = el("p", "pc-hit__read");
+    function link(label, href) {
+      var a = p.appendChild(el("a", null, label));
+      a.href = href;
+      a.rel = "noopener nofollow";
+      a.setAttribute("aria-label", label + ": " + item.title);
+    }
+    if (item.read) {
+      p.appendChild(document.createTextNode("Read it: "));
+      link(readLabel(item.read), item.read);
+      return p;
+    }
+    var title = encodeURIComponent(item.title.split(/\s+/).join(" "));
+    p.appendChild(document.createTextNode("Search for it: "));
+    SEARCHES.forEach(function (s, i) {
+      if (i) p.appendChild(document.createTextNode(" · "));
+      link(s[0], s[1] + title + s[2]);
+    });
+    return p;
+  }
+
   /* ---- the header search box ---- */
   // An element with attributes and children (strings become text).
   function h(tag, attrs, children) {
@@ -346,6 +380,7 @@
           var a = li.appendChild(el("a", "pc-hit__link"));
           a.href = paperUrl(item.id);
           resultBody(item, a);
+          li.appendChild(readLinks(item));
         });
         shown += res.items.length;
         var old = pageRoot.querySelector(".pc-search-page__more");

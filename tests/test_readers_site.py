@@ -129,7 +129,10 @@ def test_meta_tags_escape_and_cover_known_fields(tmp_path):
     assert library.failed_blocks == []
     types = {e.key: e.entry_type for e in library.entries}
     assert (types["lenet"], types["transformer"], types["switch"], types["tvm"]) == (
-        "article", "inproceedings", "article", "misc"
+        "article",
+        "inproceedings",
+        "article",
+        "misc",
     )
     assert library.entries_dict["transformer"]["author"].startswith("Vaswani, Ashish and ")
     raw = (site / "papers" / "adamoe" / "index.html").read_text(encoding="utf-8")

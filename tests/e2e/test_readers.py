@@ -1,8 +1,10 @@
 """Readers in Chromium: the All papers table (sort, filter, pages, keyboard), the map
-(hover, highlight, click), the Cite box's copy button, and phone width."""
+(hover, highlight, click), the Cite box's copy button, phone width, and a way to every
+paper: link buttons, the byline, title searches on paper pages and search results."""
 
 import json
 import re
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -174,3 +176,82 @@ def test_print_stylesheet_keeps_the_paper(page, site_url):
     assert page.locator("#pc-cite-bibtex").is_visible()
     assert not page.locator(".pc-cite summary", has_text="RIS").is_visible()
     assert not page.locator(".pc-copy").first.is_visible()
+
+
+# ---- A way to every paper: links, byline, searches (fixture catalogue readers-mini) ----
+
+HOSTILE = 'Why "quotes" & <script>alert(1)</script> #hash break links: café 😀 + more?'
+
+
+@pytest.fixture(scope="module")
+def mini_url(tmp_path_factory):
+    from tests.conftest import build_site, copy_fixture, serve
+
+    work = tmp_path_factory.mktemp("readers-mini")
+    build_site(copy_fixture("readers-mini", work), work)
+    url, server = serve(work / "site")
+    yield url
+    server.shutdown()
+
+
+def _axe_blocking(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page).response["violations"]
+    return [f"{v['impact']} {v['id']}" for v in results if v["impact"] in ("serious", "critical")]
+
+
+def test_paper_page_shows_links_and_byline(page, mini_url):
+    page.goto(mini_url + "papers/transformer/")
+    links = page.locator(".pc-links a")
+    assert links.all_inner_texts() == ["arXiv", "PDF", "Hugging Face"]
+    assert links.first.get_attribute("href") == "https://arxiv.org/abs/1706.03762"
+    byline = page.locator(".pc-byline")
+    assert (
+        byline.inner_text() == "Ashish Vaswani, Noam Shazeer, Niki Parmar et al. · NeurIPS · 2017"
+    )
+    everyone = page.locator(".pc-authors-all")
+    kaiser = everyone.get_by_role("link", name="Łukasz Kaiser")
+    assert not kaiser.is_visible()  # the full list is folded away...
+    everyone.locator("summary").click()
+    assert kaiser.is_visible()  # ...and one click away
+    kaiser.click()
+    page.wait_for_url("**/authors/lukasz-kaiser/")
+    assert "Attention Is All You Need" in page.locator("article, .md-content").first.inner_text()
+
+
+def test_paper_without_links_offers_title_searches(page, mini_url):
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(mini_url + "papers/hostile-title/")
+    assert page.locator("h1").first.inner_text() == HOSTILE
+    find = page.locator(".pc-find a")
+    assert find.all_inner_texts() == ["arXiv", "Semantic Scholar", "Google Scholar"]
+    hrefs = [a.get_attribute("href") for a in find.all()]
+    keys = ["query", "q", "q"]
+    for href, key in zip(hrefs, keys, strict=True):
+        assert parse_qs(urlsplit(href).query)[key] == [HOSTILE]
+    assert page.locator(".pc-links").count() == 0
+    assert dialogs == []
+    assert _axe_blocking(page) == []
+
+
+def test_search_results_rows_link_the_paper_or_a_search(page, mini_url):
+    page.goto(mini_url + "search/?q=attention")
+    row = page.locator(".pc-search-page__results li", has_text="Attention Is All You Need")
+    row.wait_for(timeout=15000)
+    read = row.locator(".pc-hit__read a")
+    assert read.all_inner_texts() == ["arXiv"]
+    assert read.get_attribute("href") == "https://arxiv.org/abs/1706.03762"
+    assert row.locator(".pc-hit__link").get_attribute("href").endswith("/papers/transformer/")
+
+    page.goto(mini_url + "search/?q=" + quote("break links"))
+    row = page.locator(".pc-search-page__results li", has_text="Why")
+    row.wait_for(timeout=15000)
+    searches = row.locator(".pc-hit__read a")
+    assert searches.all_inner_texts() == ["arXiv", "Semantic Scholar", "Google Scholar"]
+    hrefs = [a.get_attribute("href") for a in searches.all()]
+    assert hrefs[0].endswith("&searchtype=title")
+    for href, key in zip(hrefs, ["query", "q", "q"], strict=True):
+        assert parse_qs(urlsplit(href).query)[key] == [HOSTILE]  # encoded, whole, nothing more
+    assert _axe_blocking(page) == []

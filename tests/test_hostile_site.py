@@ -14,6 +14,7 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pytest
 import yaml
@@ -156,7 +157,10 @@ def test_link_targets_stay_attribute_values(inert_site):
     page = (inert_site / "papers" / "quoted-link" / "index.html").read_text(encoding="utf-8")
     hrefs = [html.unescape(h) for h in re.findall(r'class="md-button" href="([^"]*)"', page)]
     assert paper["links"]["code"] in hrefs
-    assert f"https://doi.org/{paper['doi']}" in hrefs
+    # The DOI is path-encoded: its quote and brackets stay inside the address, encoded.
+    doi = f"https://doi.org/{quote(paper['doi'], safe='/:;()')}"
+    assert doi in hrefs and unquote(doi) == f"https://doi.org/{paper['doi']}"
+    assert not any(c in doi for c in '"<> ')
 
 
 def test_links_resolve(inert_site):

@@ -8,9 +8,10 @@ RIS ``JOUR`` or ``CONF``, CSL ``article-journal`` or ``paper-conference``, Highw
 1. no venue: ``None`` (an arXiv id alone makes the paper a preprint, see ``kind``);
 2. arXiv, CoRR, bioRxiv, medRxiv, SSRN: ``"preprint"``;
 3. a journal word (Journal, Transactions, Letters, Review, Magazine, Annals, Surveys,
-   Communications of, Proceedings of the IEEE / National Academy): ``"journal"``;
+   Notices, Communications of, Proceedings of the IEEE / National Academy, or an
+   abbreviation of arXiv journal references: J., Phys., Rev., Lett. ...): ``"journal"``;
    else a conference word (Proceedings, Conference, Workshop, Symposium, Meeting,
-   Findings): ``"conference"``;
+   Findings, Neural Information Processing Systems): ``"conference"``;
 4. else a journal acronym (JMLR, TMLR, TPAMI, TACL, TOCS, PVLDB, Nature, Science ...):
    ``"journal"``; else a conference acronym (NeurIPS, ICML, ICLR, ACL, EMNLP, CVPR,
    OSDI, SOSP ...): ``"conference"``. Words go first, so "Conference on Data Science"
@@ -34,17 +35,20 @@ Kind = Literal["journal", "conference", "preprint", "other"]
 PREPRINT = frozenset({"arxiv", "corr", "biorxiv", "medrxiv", "ssrn", "preprint"})
 JOURNAL_WORDS = re.compile(
     r"\b(journal|transactions|trans\.|letters|review|magazine|annals|communications of"
-    r"|surveys|proceedings of the ieee|proceedings of the national academy)(?!\w)",
+    r"|surveys|notices|proceedings of the ieee|proceedings of the national academy"
+    # abbreviations of arXiv journal references ("Phys. Rev. Lett. 99, 2007", "J. Mach.")
+    r"|j\.|lett\.|rev\.|phys\.|ann\.|commun\.|natl\.|astrophys\.|nucl\.|chem\.)(?!\w)",
     re.IGNORECASE,
 )
 CONFERENCE_WORDS = re.compile(
-    r"\b(proceedings|proc\.|conference|conf\.|workshop|symposium|meeting|findings|congress)(?!\w)",
+    r"\b(proceedings|proc\.|conference|conf\.|workshop|symposium|meeting|findings|congress"
+    r"|neural information processing systems)(?!\w)",
     re.IGNORECASE,
 )
 JOURNAL_ACRONYMS = frozenset(
     "jmlr tmlr tpami pami tacl tocs tods tois toplas tog tkde tnnls tit tsp tse tpds "
     "pvldb vldbj ijcv jair cacm pnas nature science cell plos neurocomputing "
-    "patterns mlj jasa aoas".split()
+    "patterns mlj jasa aoas jhep jcap mnras apj prl prd prb pre".split()
 )
 CONFERENCE_ACRONYMS = frozenset(
     "neurips nips icml iclr colm aistats uai colt aaai ijcai kdd www wsdm sigir cikm recsys "

@@ -44,6 +44,13 @@ def make(**fields) -> Paper:
         ("JMLR", "journal"),
         ("TOCS", "journal"),
         ("Nature", "journal"),
+        ("Phys. Rev. Lett. 99, 123456 (2007)", "journal"),  # arXiv journal_ref style
+        ("J. Mach. Learn. Res. 15 (2014) 1929-1958", "journal"),
+        ("JHEP 0712:012,2007", "journal"),
+        ("Proc. Natl. Acad. Sci. USA 114 (2017)", "journal"),
+        ("ACM SIGPLAN Notices", "journal"),
+        ("Advances in Neural Information Processing Systems 30", "conference"),
+        ("Proc. of ICML 2020, PMLR 119", "conference"),
         ("Proceedings of the 29th Symposium on Operating Systems Principles", "conference"),
         ("Proc. of VLDB", "conference"),
         ("International Conference on Data Science", "conference"),  # not the journal

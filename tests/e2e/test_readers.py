@@ -236,6 +236,17 @@ def test_paper_without_links_offers_title_searches(page, mini_url):
     assert _axe_blocking(page) == []
 
 
+def test_paper_without_abstract_says_so(page, mini_url):
+    page.goto(mini_url + "papers/bare/")
+    note = page.get_by_role("note")
+    assert note.inner_text() == "No abstract in the catalogue yet."
+    assert page.locator(".pc-find a").count() == 3
+    assert page.locator(".pc-paper__meta").count() == 0  # no authors, venue or year
+    description = page.locator('meta[name="description"]').get_attribute("content")
+    assert description.startswith("Learning Representations by Back-Propagating Errors.")
+    assert _axe_blocking(page) == []
+
+
 def test_search_results_rows_link_the_paper_or_a_search(page, mini_url):
     page.goto(mini_url + "search/?q=attention")
     row = page.locator(".pc-search-page__results li", has_text="Attention Is All You Need")

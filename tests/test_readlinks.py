@@ -104,6 +104,8 @@ def test_own_pdf_replaces_arxiv_pdf_and_main_link_order():
     )
     assert readlinks.main_link(make(links={"pdf": "https://e/p.pdf"})) == "https://e/p.pdf"
     assert readlinks.main_link(make(links={"url": "https://e/"})) == "https://e/"
+    # import files an entry's non-PDF URL as the project page: a way to the paper too
+    assert readlinks.main_link(make(links={"project": "https://e/p"})) == "https://e/p"
 
 
 def test_no_known_link_means_searches_only():

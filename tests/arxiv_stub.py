@@ -14,7 +14,10 @@ import http.server
 import re
 import threading
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 ATOM_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -162,3 +165,19 @@ def start(stub: Stub) -> http.server.ThreadingHTTPServer:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     stub.url = f"http://127.0.0.1:{server.server_address[1]}/api/query"
     return server
+
+
+def point_at(monkeypatch, url: str, cache: Path) -> None:
+    """Send the generator's arXiv client to ``url`` with its HTTP cache in ``cache``."""
+    monkeypatch.setenv("PAPERCAT_ARXIV_API", url)
+    monkeypatch.setenv("PAPERCAT_CACHE_DIR", str(cache))
+
+
+@contextmanager
+def serving(stub: Stub) -> Iterator[Stub]:
+    """``stub`` served on 127.0.0.1 for the duration of the block."""
+    server = start(stub)
+    try:
+        yield stub
+    finally:
+        server.shutdown()

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from generator import scaffold, yamlio
 from generator.cli import main
 from generator.schema import paper_schema, schema_text
-from tests.arxiv_stub import Eprint, Stub, start
+from tests.arxiv_stub import Eprint, Stub, point_at, start
 from tests.conftest import ROOT, copy_fixture
 
 TODAY = dt.date(2026, 12, 3)
@@ -226,8 +226,7 @@ def test_new_fetch_fails_gracefully_without_network(content, monkeypatch):
     with socket.socket() as sock:  # a port on 127.0.0.1 where nothing listens
         sock.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{sock.getsockname()[1]}/api/query"
-    monkeypatch.setenv("PAPERCAT_ARXIV_API", url)
-    monkeypatch.setenv("PAPERCAT_CACHE_DIR", str(content.parent / "cache"))
+    point_at(monkeypatch, url, content.parent / "cache")
     result = cli("new", "--content", "content", "--arxiv", "2312.07104", "--fetch",
                  "--title", "A Paper About Mixture of Experts Routing")  # fmt: skip
     assert (
@@ -246,8 +245,7 @@ def test_new_fetch_uses_the_arxiv_answer(content, monkeypatch):
                                 summary="Mixture of experts models route tokens.",
                                 published="2023-12-11T00:00:00Z")])  # fmt: skip
     server = start(stub)
-    monkeypatch.setenv("PAPERCAT_ARXIV_API", stub.url)
-    monkeypatch.setenv("PAPERCAT_CACHE_DIR", str(content.parent / "cache"))
+    point_at(monkeypatch, stub.url, content.parent / "cache")
     try:
         result = cli("new", "--content", "content", "--arxiv", "2312.07104", "--fetch")
     finally:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from generator import arxiv, enrich
 from generator.cli import main
-from tests.arxiv_stub import Eprint, Stub, start
+from tests.arxiv_stub import Eprint, Stub, point_at, serving
 from tests.conftest import copy_fixture
 
 ADAMOE = Eprint(
@@ -47,17 +47,14 @@ added: 2026-11-28
 
 @pytest.fixture
 def stub():
-    state = Stub(eprints=[ADAMOE, TRP_DECOY, TRP])
-    server = start(state)
-    yield state
-    server.shutdown()
+    with serving(Stub(eprints=[ADAMOE, TRP_DECOY, TRP])) as state:
+        yield state
 
 
 @pytest.fixture
 def content(tmp_path, monkeypatch, stub) -> Path:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PAPERCAT_ARXIV_API", stub.url)
-    monkeypatch.setenv("PAPERCAT_CACHE_DIR", str(tmp_path / "cache"))
+    point_at(monkeypatch, stub.url, tmp_path / "cache")
     folder = copy_fixture("contrib-mini", tmp_path)
     (folder / "papers" / "unmatched.yml").write_text(UNMATCHED, encoding="utf-8")
     return folder

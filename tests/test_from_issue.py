@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from generator import fromissue, yamlio
 from generator.cli import main
-from tests.arxiv_stub import Eprint, Stub, start
+from tests.arxiv_stub import Eprint, Stub, point_at, serving
 from tests.conftest import FIXTURES, ROOT, build_site, copy_fixture
 
 FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "suggest-paper.yml"
@@ -57,17 +57,14 @@ GOOD = {"paper_title": TITLE, "identifier": "2311.18677", "abstract": ABSTRACT,
 
 @pytest.fixture
 def stub():
-    state = Stub(eprints=[SPLITWISE])
-    server = start(state)
-    yield state
-    server.shutdown()
+    with serving(Stub(eprints=[SPLITWISE])) as state:
+        yield state
 
 
 @pytest.fixture
 def content(tmp_path, monkeypatch, stub) -> Path:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PAPERCAT_ARXIV_API", stub.url)
-    monkeypatch.setenv("PAPERCAT_CACHE_DIR", str(tmp_path / "cache"))
+    point_at(monkeypatch, stub.url, tmp_path / "cache")
     monkeypatch.setattr(yamlio, "today", lambda: __import__("datetime").date(2026, 12, 3))
     monkeypatch.setattr(fromissue, "today", yamlio.today)
     return copy_fixture("contrib-mini", tmp_path)

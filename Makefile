@@ -7,11 +7,12 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install docs build serve test lint check format bench clean
+.PHONY: help install docs build build-zensical serve test lint check format bench clean
 
 help:
 	@echo "make serve   build the site and serve it at http://127.0.0.1:8000 (rebuilds on change)"
 	@echo "make build   build the site into site/"
+	@echo "make build-zensical  the same docs/ rendered by Zensical into site-zensical/"
 	@echo "make test    run the whole test suite (unit, golden, property, browser)"
 	@echo "make lint    ruff lint and format check, actionlint and zizmor on the workflows"
 	@echo "make check   check content/ like CI: check --strict, fmt --check, schema --check"
@@ -41,6 +42,11 @@ docs: install
 # a failed build leaves the previous site/ in place (generator/sitebuild.py).
 build: docs
 	$(PY) -m generator.sitebuild
+
+# The same docs/ rendered by Zensical (Material's successor) into site-zensical/, with
+# the same link check and swap (ARCHITECTURE.md: "Two renderers").
+build-zensical: docs
+	$(PY) -m generator.sitebuild --renderer zensical
 
 serve: install
 	$(PY) -m generator serve
@@ -73,4 +79,4 @@ bench: install
 	$(PY) -m bench --sizes $(SIZES) $(BENCH_ARGS)
 
 clean:
-	rm -rf docs site .build-site .pytest_cache .ruff_cache
+	rm -rf docs site site-zensical .cache .build-site .pytest_cache .ruff_cache

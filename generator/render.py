@@ -131,7 +131,7 @@ def render_site(catalogue: Catalogue, out: Path) -> None:
     }
 
     def write(rel: str, template: str, **context: object) -> None:
-        target = out / rel
+        target = out / page_path(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         text = env.get_template(template).render(**common, **context)
         target.write_text(text, encoding="utf-8")
@@ -160,7 +160,6 @@ def render_site(catalogue: Catalogue, out: Path) -> None:
             "paper.md.j2",
             base="../../",
             p=paper,
-            meta=search.paper_meta(catalogue, paper),
             description=description,
             byline=byline(paper),
             links=readlinks.paper_links(paper),
@@ -175,6 +174,19 @@ def render_site(catalogue: Catalogue, out: Path) -> None:
         if name != "home":
             source = catalogue.page_sources.get(name)
             (out / f"{name}.md").write_text(with_source(text, source), encoding="utf-8")
+
+
+def page_path(rel: str) -> str:
+    """Where a generated page goes: ``papers/x.md`` -> ``papers/x/index.md``.
+
+    Raw HTML links in a page are written relative to its URL (``/papers/x/``).
+    MkDocs leaves them alone; Zensical rebases them as if they were relative to the
+    Markdown file. With every generated page an ``index.md`` in its URL's folder, the
+    two readings are the same, so both renderers produce the same working links.
+    """
+    if rel == "index.md" or rel.endswith("/index.md"):
+        return rel
+    return rel.removesuffix(".md") + "/index.md"
 
 
 def with_source(text: str, source: str | None) -> str:

@@ -43,7 +43,6 @@ from lunr.trimmer import trimmer
 from . import browse, readlinks, spelling
 from .model import Catalogue, Paper, Problem
 
-PAPER_BOOST = 2
 EXCLUDE = {"search": {"exclude": True}}
 ASSETS = "assets/search"
 LUNR_JS = Path(__file__).resolve().parent.parent / "node_modules" / "lunr" / "lunr.min.js"
@@ -329,7 +328,7 @@ def build(catalogue: Catalogue) -> SearchBundle:
         f"{ASSETS}/{names['spelling']}": spelling_json,
         f"{ASSETS}/{names['lunr']}": lunr_js,
         f"{ASSETS}/manifest.json": _compact(manifest) + b"\n",
-        "search.md": SEARCH_PAGE.encode("utf-8"),
+        "search/index.md": SEARCH_PAGE.encode("utf-8"),  # render.page_path's layout
     }
     return SearchBundle(files)
 
@@ -361,12 +360,6 @@ forms (<code>serving</code>); a "quoted" word is required; filter with
 <code>topic:llm-serving</code>, <code>year:2024</code> or <code>author:name</code>.</p>
 </div>
 """
-
-
-def paper_meta(catalogue: Catalogue, paper: Paper) -> dict[str, object]:
-    """Front-matter keys for one paper page (topic names as tags)."""
-    names = catalogue.topic_names(paper)
-    return {"tags": names + list(paper.topics), "search": {"boost": PAPER_BOOST}}
 
 
 def listing_meta() -> dict[str, object]:

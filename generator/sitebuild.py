@@ -1,10 +1,13 @@
 """Build the HTML site (``site/``) from ``docs/`` beside the old one, check it, swap it in.
 
-    python -m generator.sitebuild [--config mkdocs.yml] [--site-dir site]
+    python -m generator.sitebuild [--renderer mkdocs|zensical] [--config mkdocs.yml]
+                                  [--site-dir DIR]
 
-MkDocs renders into a fresh folder next to ``site/``; the internal link check runs on
-that folder; only when both succeed is the new folder renamed into place. Any failure
-leaves the previous ``site/`` exactly as it was and removes the half-built folder.
+MkDocs (or Zensical, which reads the same ``mkdocs.yml``) renders into a fresh folder
+next to the site folder; the internal link check runs on that folder; only when both
+succeed is the new folder renamed into place. Any failure leaves the previous site
+exactly as it was and removes the half-built folder. The site folder defaults to
+``site/`` for MkDocs and ``site-zensical/`` for Zensical.
 
 MkDocs runs in-process (``mkbuild.py``): pages are rendered on every core, and a page
 whose inputs are unchanged is hard-linked from the previous ``site/`` instead. The
@@ -19,6 +22,7 @@ import hashlib
 import os
 import pickle
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +35,8 @@ from . import mkbuild
 from .linkcheck import Scan, check_site
 
 CACHE = Path(".cache/papercat")
+RENDERERS = ("mkdocs", "zensical")
+DEFAULT_SITE = {"mkdocs": Path("site"), "zensical": Path("site-zensical")}
 
 
 class SiteBuildError(Exception):
@@ -44,8 +50,9 @@ def build_site(
     after_build: Callable[[Path], None] | None = None,
     cache_dir: Path | None = None,
     verbose: bool = False,
+    renderer: str = "mkdocs",
 ) -> Path:
-    """Build with ``mkdocs build --strict`` into a staging folder, check links, swap."""
+    """Render strictly with ``renderer`` into a staging folder, check links, swap."""
     site_dir = site_dir.absolute()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".build-site-", dir=site_dir.parent))
@@ -54,14 +61,19 @@ def build_site(
         tag = hashlib.sha256(str(site_dir).encode()).hexdigest()[:12]
         pages_cache, scans_cache = cache / f"site-{tag}.json", cache / f"links-{tag}.pickle"
         start = time.perf_counter()
-        try:
-            stats = mkbuild.build(config, staging, previous=site_dir, cache=pages_cache)
-        except (mkbuild.MkBuildError, ConfigurationError, Abort) as exc:
-            raise SiteBuildError(f"mkdocs build failed:\n{exc}") from exc
+        stats = None
+        if renderer == "mkdocs":
+            try:
+                stats = mkbuild.build(config, staging, previous=site_dir, cache=pages_cache)
+            except (mkbuild.MkBuildError, ConfigurationError, Abort) as exc:
+                raise SiteBuildError(f"mkdocs build failed:\n{exc}") from exc
+        else:
+            render(renderer, config.absolute(), staging)
         built = time.perf_counter()
-        scans = _load_scans(scans_cache)
+        # Zensical rewrites every page, so the page scans of a previous build never apply.
+        scans = _load_scans(scans_cache) if stats else {}
         broken = check_site(staging, scans=scans)
-        if verbose:
+        if verbose and stats:
             print(f"  mkdocs      {built - start:8.1f} s  ({stats.rendered} pages rendered on "
                   f"{stats.workers} cores, {stats.reused} unchanged)\n"
                   f"  link check  {time.perf_counter() - built:8.1f} s", file=sys.stderr)  # fmt: skip
@@ -71,12 +83,38 @@ def build_site(
         if after_build:
             after_build(staging)  # test hook: fail "halfway", after building
         _swap(staging, site_dir)
-        if stats.rendered >= 0:
+        if stats and stats.rendered >= 0:
             mkbuild.save_cache(pages_cache, site_dir, stats)
             _save_scans(scans_cache, scans)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return site_dir
+
+
+def render(renderer: str, config: Path, out: Path) -> None:
+    """Run one renderer as a command on ``config`` into ``out`` (what the tests and
+    Zensical builds use); raise SiteBuildError on failure."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    overlay = None
+    if renderer == "mkdocs":
+        cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+               "--config-file", str(config), "--site-dir", str(out)]  # fmt: skip
+    elif renderer == "zensical":
+        # Zensical has no --site-dir: a config beside the real one (relative paths
+        # resolve the same) inherits it and names the staging folder.
+        overlay = config.with_name(f".{out.name}.yml")
+        overlay.write_text(f"INHERIT: {config.name}\nsite_dir: {out}\n", encoding="utf-8")
+        cmd = [sys.executable, "-m", "zensical", "build", "--strict", "--config-file", str(overlay)]
+    else:
+        raise SiteBuildError(f"unknown renderer {renderer!r} (expected one of {RENDERERS})")
+    try:
+        result = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=config.parent)
+    finally:
+        if overlay:
+            overlay.unlink(missing_ok=True)
+    if result.returncode != 0:
+        output = (result.stderr + result.stdout).strip()
+        raise SiteBuildError(f"{renderer} build failed:\n{output}")
 
 
 def _load_scans(path: Path) -> dict[str, Scan]:
@@ -113,17 +151,19 @@ def _swap(new: Path, target: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator.sitebuild", description=__doc__)
+    parser.add_argument("--renderer", choices=RENDERERS, default="mkdocs")
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
-    parser.add_argument("--site-dir", type=Path, default=Path("site"))
+    parser.add_argument("--site-dir", type=Path, help="default: site (mkdocs), site-zensical")
     parser.add_argument("--verbose", action="store_true", help="print stage times")
     args = parser.parse_args(argv)
+    site_dir = args.site_dir or DEFAULT_SITE[args.renderer]
     try:
-        site = build_site(args.config, args.site_dir, verbose=args.verbose)
+        site = build_site(args.config, site_dir, verbose=args.verbose, renderer=args.renderer)
     except SiteBuildError as exc:
-        print(f"{exc}\nThe previous {args.site_dir}/ is unchanged.", file=sys.stderr)
+        print(f"{exc}\nThe previous {site_dir}/ is unchanged.", file=sys.stderr)
         return 1
     pages = sum(1 for _ in (site / "papers").rglob("index.html"))
-    print(f"{args.site_dir}/ is ready: {pages} paper pages", file=sys.stderr)
+    print(f"{site_dir}/ is ready ({args.renderer}): {pages} paper pages", file=sys.stderr)
     return 0
 
 

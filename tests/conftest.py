@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.sitebuild import render
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CHROMIUM = os.environ.get("PAPERCAT_CHROMIUM", "/usr/bin/chromium")
@@ -32,25 +34,42 @@ def copy_fixture(name: str, dest: Path) -> Path:
     return target
 
 
-def build_site(content: Path, workdir: Path) -> Path:
-    """Run the generator and a strict MkDocs build; return the site folder."""
-    docs, site = workdir / "docs", workdir / "site"
+RENDERERS = ("mkdocs", "zensical")
+
+
+def build_docs(content: Path, docs: Path) -> Path:
+    """Run the generator: content/ -> docs/ (Markdown)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run(
         [sys.executable, "-m", "generator", "build", "--content", str(content), "--out", str(docs)],
         cwd=ROOT, check=True, env=env,
     )  # fmt: skip
+    return docs
+
+
+def render_docs(
+    docs: Path, workdir: Path, renderer: str = "mkdocs", site_url: str | None = None
+) -> Path:
+    """Render ``docs`` strictly with MkDocs or Zensical (the project's mkdocs.yml and
+    overrides/, as generator/sitebuild.py does) into ``workdir/site``."""
+    site = workdir / "site"
     config = workdir / "mkdocs.yml"
     config.write_text(
         f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {site}\n"
-        f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n",
+        f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n  variant: classic\n"
+        + (f"site_url: {site_url}\n" if site_url else ""),
         encoding="utf-8",
     )
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)],
-        cwd=ROOT, check=True, env=env,
-    )  # fmt: skip
+    render(renderer, config, site)
     return site
+
+
+def build_site(
+    content: Path, workdir: Path, renderer: str = "mkdocs", site_url: str | None = None
+) -> Path:
+    """Run the generator and a strict render; return the site folder."""
+    docs = build_docs(content, workdir / "docs")
+    return render_docs(docs, workdir, renderer, site_url)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -67,9 +86,15 @@ def serve(site: Path):
 
 
 @pytest.fixture(scope="session")
-def seed_site(tmp_path_factory) -> Path:
-    """The real catalogue (content/) built once per test session."""
-    return build_site(ROOT / "content", tmp_path_factory.mktemp("seed-site"))
+def seed_docs(tmp_path_factory) -> Path:
+    """The real catalogue (content/) through the generator, once per test session."""
+    return build_docs(ROOT / "content", tmp_path_factory.mktemp("seed-docs") / "docs")
+
+
+@pytest.fixture(scope="session", params=RENDERERS)
+def seed_site(request, seed_docs, tmp_path_factory) -> Path:
+    """The seed docs/ rendered by each renderer: every test on the site runs on both."""
+    return render_docs(seed_docs, tmp_path_factory.mktemp(f"seed-{request.param}"), request.param)
 
 
 @pytest.fixture(scope="session")

@@ -118,7 +118,7 @@ def test_failure_after_render_leaves_docs_untouched(built_docs):
     content, docs, before = built_docs
 
     def fail(staging: Path) -> None:
-        assert (staging / "papers" / "plain-paper.md").is_file()  # rendered, not synced
+        assert (staging / "papers" / "plain-paper" / "index.md").is_file()  # rendered, not synced
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError, match="disk full"):

@@ -109,7 +109,7 @@ def mini_docs(tmp_path_factory) -> Path:
 
 def test_cite_box_golden(mini_docs):
     """The Cite box of a fixture paper, byte for byte (UPDATE_GOLDEN=1 rewrites it)."""
-    page = (mini_docs / "papers" / "distserve.md").read_text(encoding="utf-8")
+    page = (mini_docs / "papers" / "distserve" / "index.md").read_text(encoding="utf-8")
     start = page.index('<section class="pc-cite"')
     box = page[start : page.index("</section>", start) + len("</section>")]
     golden = GOLDEN / "distserve-cite.html"

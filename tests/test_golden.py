@@ -51,11 +51,11 @@ def test_rendered_docs_match_golden(tmp_path, name):
 
 def test_golden_paper_page_shows_text_verbatim():
     """The recorded page itself escapes what must be inert (guards a careless update)."""
-    page = (GOLDEN / "tiny" / "papers" / "thinking-tags.md").read_text()
+    page = (GOLDEN / "tiny" / "papers" / "thinking-tags" / "index.md").read_text()
     assert "&lt;think&gt; and &lt;/think&gt; tags" in page
     assert "100% of {% raw %} stays text" in page
     assert "{{ braces }}" in page
     assert "<think>" not in page.split("---", 2)[2]
-    adamoe = (GOLDEN / "tiny" / "papers" / "adamoe.md").read_text()
+    adamoe = (GOLDEN / "tiny" / "papers" / "adamoe" / "index.md").read_text()
     assert "&#34;&lt;EOS&gt;&#34; vs." in adamoe
     assert "experts_and_underscores *stars* | pipes" in adamoe

@@ -125,7 +125,7 @@ def rendered(paper) -> tuple[dict, _Shown]:
     catalogue = Catalogue(papers=(paper,), topics=(Topic("serving", "Serving", "Serving."),))
     with tempfile.TemporaryDirectory() as tmp:
         render.render_site(catalogue, Path(tmp))
-        page = (Path(tmp) / "papers" / f"{paper.id}.md").read_text(encoding="utf-8")
+        page = (Path(tmp) / "papers" / paper.id / "index.md").read_text(encoding="utf-8")
     _, front, body = page.split("---\n", 2)
     meta = yaml.safe_load(front)
     converted = markdown.markdown(body, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)

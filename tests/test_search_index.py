@@ -69,7 +69,7 @@ def test_files_are_content_hashed_and_listed_in_the_manifest(mini):
         data = (folder / name).read_bytes()
         assert name.split(".")[1] == search.hashlib.sha256(data).hexdigest()[:10]
     assert manifest["papers"] == 10
-    assert (docs / "search.md").is_file()
+    assert (docs / "search" / "index.md").is_file()
     assert not (docs / "search_index.json").exists()
 
 

@@ -17,7 +17,7 @@ def test_rebuild_on_change_and_keep_last_good_site(tmp_path, monkeypatch, capsys
     docs = tmp_path / "docs"
     handler = _Rebuild(content, docs)
     assert handler.run()
-    page = docs / "papers" / "distserve.md"
+    page = docs / "papers" / "distserve" / "index.md"
     assert "DistServe: Disaggregating" in page.read_text()
 
     source = content / "papers" / "distserve.yml"

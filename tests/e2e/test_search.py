@@ -2,34 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ROOT, build_site, copy_fixture, serve
+from tests.conftest import RENDERERS, build_site, copy_fixture, serve
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def mini_url(tmp_path_factory):
+@pytest.fixture(scope="module", params=RENDERERS)
+def mini_url(request, tmp_path_factory):
     """The fixture site, built with site_url set to where it is served: Material's
     instant navigation only takes over links listed in sitemap.xml under site_url."""
-    work = tmp_path_factory.mktemp("search-mini")
+    work = tmp_path_factory.mktemp(f"search-mini-{request.param}")
     url, server = serve(work / "site")
-    build_site(copy_fixture("search-mini", work), work)
-    config = work / "mkdocs.yml"
-    config.write_text(config.read_text() + f"site_url: {url}\n")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)],
-        cwd=ROOT, check=True, env=env,
-    )  # fmt: skip
+    build_site(copy_fixture("search-mini", work), work, request.param, site_url=url)
     yield url
     server.shutdown()
 

@@ -86,15 +86,21 @@ def serve(site: Path):
 
 
 @pytest.fixture(scope="session")
-def seed_docs(tmp_path_factory) -> Path:
+def seed_docs_built(tmp_path_factory) -> Path:
     """The real catalogue (content/) through the generator, once per test session."""
     return build_docs(ROOT / "content", tmp_path_factory.mktemp("seed-docs") / "docs")
 
 
 @pytest.fixture(scope="session", params=RENDERERS)
-def seed_site(request, seed_docs, tmp_path_factory) -> Path:
-    """The seed docs/ rendered by each renderer: every test on the site runs on both."""
-    return render_docs(seed_docs, tmp_path_factory.mktemp(f"seed-{request.param}"), request.param)
+def renderer(request) -> str:
+    """MkDocs + Material, then Zensical: every test on a built site runs on both."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def seed_site(renderer, seed_docs_built, tmp_path_factory) -> Path:
+    """The seed docs/ rendered by ``renderer``."""
+    return render_docs(seed_docs_built, tmp_path_factory.mktemp(f"seed-{renderer}"), renderer)
 
 
 @pytest.fixture(scope="session")

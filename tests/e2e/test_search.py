@@ -8,18 +8,18 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import RENDERERS, build_site, copy_fixture, serve
+from tests.conftest import build_site, copy_fixture, serve
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module", params=RENDERERS)
-def mini_url(request, tmp_path_factory):
+@pytest.fixture(scope="module")
+def mini_url(renderer, tmp_path_factory):
     """The fixture site, built with site_url set to where it is served: Material's
     instant navigation only takes over links listed in sitemap.xml under site_url."""
-    work = tmp_path_factory.mktemp(f"search-mini-{request.param}")
+    work = tmp_path_factory.mktemp(f"search-mini-{renderer}")
     url, server = serve(work / "site")
-    build_site(copy_fixture("search-mini", work), work, request.param, site_url=url)
+    build_site(copy_fixture("search-mini", work), work, renderer, site_url=url)
     yield url
     server.shutdown()
 

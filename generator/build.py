@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import exports, links, render, search
+from . import exports, icons, links, render, search
 from .load import display_path, load_tree
 from .model import Catalogue, ContentError, Problem, frozen_map
 from .pages import load_pages
@@ -96,6 +96,7 @@ def build(
         staging = Path(tmp)
         with timer.stage("render"):
             render.render_site(catalogue, staging)
+            icons.write(staging)
             search_files.write(staging)
         with timer.stage("exports"):
             exports.write(catalogue, staging)

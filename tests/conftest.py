@@ -48,12 +48,12 @@ def build_docs(content: Path, docs: Path) -> Path:
 
 
 def render_docs(
-    docs: Path, workdir: Path, renderer: str = "mkdocs", site_url: str | None = None
+    docs: Path, site: Path, renderer: str = "mkdocs", site_url: str | None = None
 ) -> Path:
     """Render ``docs`` strictly with MkDocs or Zensical (the project's mkdocs.yml and
-    overrides/, as generator/sitebuild.py does) into ``workdir/site``."""
-    site = workdir / "site"
-    config = workdir / "mkdocs.yml"
+    overrides/, as generator/sitebuild.py does) into ``site``. The config sits beside
+    ``docs``; Zensical wants ``site`` inside that folder too."""
+    config = docs.parent / f"mkdocs-{renderer}.yml"
     config.write_text(
         f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {site}\n"
         f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n  variant: classic\n"
@@ -69,7 +69,7 @@ def build_site(
 ) -> Path:
     """Run the generator and a strict render; return the site folder."""
     docs = build_docs(content, workdir / "docs")
-    return render_docs(docs, workdir, renderer, site_url)
+    return render_docs(docs, workdir / "site", renderer, site_url)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -100,7 +100,7 @@ def renderer(request) -> str:
 @pytest.fixture(scope="session")
 def seed_site(renderer, seed_docs_built, tmp_path_factory) -> Path:
     """The seed docs/ rendered by ``renderer``."""
-    return render_docs(seed_docs_built, tmp_path_factory.mktemp(f"seed-{renderer}"), renderer)
+    return render_docs(seed_docs_built, seed_docs_built.parent / f"site-{renderer}", renderer)
 
 
 @pytest.fixture(scope="session")

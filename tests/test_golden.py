@@ -21,7 +21,10 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
 def _vendored(path: Path) -> bool:
-    """lunr.js, copied from node_modules by the build: never recorded in the repository."""
+    """lunr.js and the theme's icons, copied from packages by the build: never recorded
+    in the repository."""
+    if "icons" in path.parts and "images" in path.parts:
+        return True
     return path.parent.name == "search" and path.name.startswith("lunr.")
 
 

@@ -52,10 +52,11 @@ def render_docs(
 ) -> Path:
     """Render ``docs`` strictly with MkDocs or Zensical (the project's mkdocs.yml and
     overrides/, as generator/sitebuild.py does) into ``site``. The config sits beside
-    ``docs``; Zensical wants ``site`` inside that folder too."""
+    ``docs``; Zensical wants ``site`` inside that folder too, and ``docs_dir`` relative
+    (0.0.73 panics on some catalogues with an absolute one)."""
     config = docs.parent / f"mkdocs-{renderer}.yml"
     config.write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {site}\n"
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs.name}\nsite_dir: {site}\n"
         f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n  variant: classic\n"
         + (f"site_url: {site_url}\n" if site_url else ""),
         encoding="utf-8",

@@ -4,8 +4,13 @@ Runs on the seed site built by each renderer (the ``renderer`` fixture)."""
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
+
+import yaml
 
 from generator import icons
+from generator.render import paragraphs
+from tests.conftest import ROOT
 
 
 def test_each_shadowed_icon_keeps_the_theme_icons_viewbox():
@@ -51,3 +56,45 @@ def test_pages_that_show_the_nav_keep_the_theme_nav(seed_site):
     html = (seed_site / "about" / "index.html").read_text(encoding="utf-8")
     assert "md-sidebar--secondary" in html
     assert 'data-md-component="logo"' in html[html.index("md-nav--primary") :]
+
+
+class _Abstract(HTMLParser):
+    """Text of the page's title and of each paragraph of its abstract section."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title: list[str] = []
+        self.paragraphs: list[list[str]] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "h1" and "pc-paper__title" in classes:
+            self._in = "title"
+        elif tag == "section" and "pc-abstract" in classes:
+            self._in = "abstract"
+        elif tag == "p" and self._in == "abstract":
+            self.paragraphs.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        if (tag, self._in) in {("h1", "title"), ("section", "abstract")}:
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "title":
+            self.title.append(data)
+        elif self._in == "abstract" and self.paragraphs:
+            self.paragraphs[-1].append(data)
+
+
+def test_every_seed_paper_is_rendered_faithfully(seed_site):
+    """Title and abstract of all 189 seed papers, character for character, on both."""
+    sources = sorted((ROOT / "content" / "papers").glob("*.yml"))
+    assert len(sources) == 189
+    for source in sources:
+        paper = yaml.safe_load(source.read_text(encoding="utf-8"))
+        page = _Abstract()
+        page.feed((seed_site / "papers" / source.stem / "index.html").read_text(encoding="utf-8"))
+        assert "".join(page.title) == paper["title"], source.name
+        shown = ["".join(p) for p in page.paragraphs]
+        assert shown == paragraphs(paper.get("abstract") or ""), source.name

@@ -52,7 +52,7 @@ def generate(content: Path, out: Path, seed: str) -> None:
 def mkdocs_config(work: Path, docs: Path) -> Path:
     config = work / "mkdocs.yml"
     config.write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\n"
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {os.path.relpath(docs, work)}\n"
         f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n",
         encoding="utf-8",
     )

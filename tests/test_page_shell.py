@@ -75,15 +75,18 @@ class _Abstract(HTMLParser):
             self._in = "abstract"
         elif tag == "p" and self._in == "abstract":
             self.paragraphs.append([])
+            self._in = "paragraph"
 
     def handle_endtag(self, tag: str) -> None:
         if (tag, self._in) in {("h1", "title"), ("section", "abstract")}:
             self._in = None
+        elif (tag, self._in) == ("p", "paragraph"):
+            self._in = "abstract"
 
     def handle_data(self, data: str) -> None:
         if self._in == "title":
             self.title.append(data)
-        elif self._in == "abstract" and self.paragraphs:
+        elif self._in == "paragraph":
             self.paragraphs[-1].append(data)
 
 

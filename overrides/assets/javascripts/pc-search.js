@@ -278,6 +278,9 @@
     });
     input.addEventListener("input", update);
     input.addEventListener("keydown", function (event) {
+      // Keys typed here are ours: the theme's global shortcuts (Zensical's close the
+      // search toggle on keys typed outside its own search) must not see them.
+      event.stopPropagation();
       if (event.key === "ArrowDown") { event.preventDefault(); setActive(active + 1); }
       else if (event.key === "ArrowUp") { event.preventDefault(); setActive(active - 1); }
       else if (event.key === "Enter") {
@@ -319,12 +322,18 @@
   /* ---- the results page (/search/?q=...) ---- */
   function mountPage() {
     var pageRoot = document.querySelector("[data-pc-search-page]");
-    if (!pageRoot || pageRoot.dataset.mounted) return;
-    pageRoot.dataset.mounted = "1";
+    // Material replaces the page on instant navigation; Zensical keeps it when only the
+    // query changes (a facet link), so a page mounted for another query is redone.
+    if (!pageRoot || pageRoot.dataset.mounted === location.search) return;
+    pageRoot.dataset.mounted = location.search;
     var input = pageRoot.querySelector("input[name=q]");
     var status = pageRoot.querySelector("[role=status]");
     var list = pageRoot.querySelector(".pc-search-page__results");
     var facets = pageRoot.querySelector(".pc-search-page__facets");
+    var stale = pageRoot.querySelector(".pc-search-page__more");
+    if (stale) stale.remove();
+    list.textContent = "";
+    facets.textContent = "";
     var q = new URLSearchParams(location.search).get("q") || "";
     input.value = q;
     var shown = 0;
@@ -337,6 +346,15 @@
         var li = ul.appendChild(el("li"));
         var a = li.appendChild(el("a", "pc-facet__link", row.label));
         a.href = searchUrl((q.trim() + " " + filter + ":" + row.value).trim());
+        // Same page, new query: we redo the results here (Zensical's instant navigation
+        // would keep the old page for a link that only changes the query).
+        a.addEventListener("click", function (event) {
+          if (event.button || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+          event.preventDefault();
+          event.stopPropagation();
+          history.pushState(history.state, "", a.href);
+          mountPage();
+        });
         li.appendChild(el("span", "pc-facet__count", String(row.count)));
       });
     }
@@ -401,6 +419,7 @@
 
   function mount() { mountBox(); mountPage(); }
   mount();
+  window.addEventListener("popstate", function () { mountPage(); });
   // Material's instant navigation swaps the page content without reloading scripts.
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(mount);
   // Load when the browser is idle, so the first focus usually finds search ready.

@@ -19,9 +19,11 @@ async function main() {
       if (/\.ya?ml$/.test(name)) files.push(path.join(dir, name));
     }
   }
-  const lint = await createLinter();
   let findings = 0;
   for (const file of files) {
+    // A fresh linter per file: one instance reused over several workflows can trap
+    // ("unreachable") inside the WebAssembly module once the inputs add up.
+    const lint = await createLinter();
     for (const r of lint(fs.readFileSync(file, "utf8"), file)) {
       findings += 1;
       console.log(`${file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);

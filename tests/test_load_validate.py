@@ -171,7 +171,7 @@ def test_a_paper_without_abstract_validates_and_builds(content, tmp_path, monkey
     paper = result.catalogue.paper("no-abstract")
     assert paper.abstract == "" and paper.title == "A good paper"
     assert [str(p) for p in result.problems] == []
-    page = (out / "papers" / "no-abstract.md").read_text(encoding="utf-8")
+    page = (out / "papers" / "no-abstract" / "index.md").read_text(encoding="utf-8")
     assert "A good paper" in page
     assert "no-abstract" in (out / "papers.json").read_text(encoding="utf-8")
     bib = (out / "papers.bib").read_text(encoding="utf-8")

@@ -29,6 +29,8 @@ def test_contribute_page_shows_the_three_steps(page, site_url):
     page.goto(site_url)
     page.get_by_role("link", name="Contribute").first.click()
     page.wait_for_url(re.compile(r"/contributing/$"))
+    # Zensical changes the address before it swaps the content in: wait for the page.
     steps = page.locator("h2", has_text="Add a paper in three steps")
+    steps.wait_for(timeout=10000)
     assert steps.is_visible()
     assert "python -m generator new" in page.locator("article").inner_text()

@@ -170,7 +170,7 @@ def build(
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
-        if len(config.plugins):  # plugins may keep state across pages: MkDocs as is
+        if _active_plugins(config):  # plugins may keep state across pages: MkDocs as is
             mk.build(config)
             return Stats(rendered=-1)
         stats = _build(config, out, previous, _load_cache(cache), workers or os.cpu_count() or 1)
@@ -235,6 +235,15 @@ def _build(config, out: Path, previous: Path | None, cache: dict, workers: int) 
     stats.rendered = len(pages)
     stats.workers = n
     return stats
+
+
+def _active_plugins(config) -> list[str]:
+    """Plugins that run: one switched off (``enabled: false``, as the theme's search is
+    for both renderers) does nothing in any event, so it does not rule out reuse."""
+    return [
+        name for name, plugin in config.plugins.items()
+        if getattr(plugin, "config", {}).get("enabled", True) is not False
+    ]  # fmt: skip
 
 
 def _reuse(record: list, previous: Path | None, out: Path) -> bool:

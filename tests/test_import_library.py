@@ -145,7 +145,9 @@ def test_catalogue_is_clean_and_builds_after_import(workdir):
     assert (
         len(result.catalogue.papers) == len(list((ROOT / "content" / "papers").glob("*.yml"))) + 7
     )
-    page = (workdir / "docs" / "papers" / "attention-all-need.md").read_text(encoding="utf-8")
+    page = (workdir / "docs" / "papers" / "attention-all-need" / "index.md").read_text(
+        encoding="utf-8"
+    )
     assert "Łukasz Kaiser" in page
     bib = (workdir / "docs" / "papers.bib").read_text(encoding="utf-8")
     assert "Kaiser" in bib

@@ -205,7 +205,7 @@ def mini_docs(tmp_path_factory) -> Path:
 
 
 def test_rendered_hostile_title_stays_inside_the_href(mini_docs):
-    page = (mini_docs / "papers" / "hostile-title.md").read_text(encoding="utf-8")
+    page = (mini_docs / "papers" / "hostile-title" / "index.md").read_text(encoding="utf-8")
     hrefs = anchors(page, "pc-find")
     assert hrefs == [url for _, url in readlinks.search_links(HOSTILE_TITLES[0])]
     body = page.split("---", 2)[2]
@@ -213,11 +213,11 @@ def test_rendered_hostile_title_stays_inside_the_href(mini_docs):
 
 
 def test_rendered_pages_link_every_paper(mini_docs):
-    for path in sorted((mini_docs / "papers").glob("*.md")):
+    for path in sorted((mini_docs / "papers").glob("*/index.md")):
         page = path.read_text(encoding="utf-8")
         direct, searches = anchors(page, "pc-links"), anchors(page, "pc-find")
         assert direct or len(searches) == 3, path.name
-    transformer = (mini_docs / "papers" / "transformer.md").read_text(encoding="utf-8")
+    transformer = (mini_docs / "papers" / "transformer" / "index.md").read_text(encoding="utf-8")
     assert anchors(transformer, "pc-links") == [
         "https://arxiv.org/abs/1706.03762",
         "https://arxiv.org/pdf/1706.03762",
@@ -235,8 +235,8 @@ def test_page_without_abstract_says_so(tmp_path):
     topics = (Topic("t", "T", "d"),)
     papers = (make(id="bare"), make(id="full", title="Full", abstract="Text. More."))
     render.render_site(Catalogue(papers=papers, topics=topics), tmp_path)
-    bare = (tmp_path / "papers" / "bare.md").read_text(encoding="utf-8")
+    bare = (tmp_path / "papers" / "bare" / "index.md").read_text(encoding="utf-8")
     assert '<p class="pc-abstract__none" role="note">No abstract in the catalogue yet.</p>' in bare
     assert 'description: "A Title. No abstract in the catalogue yet."' in bare
-    full = (tmp_path / "papers" / "full.md").read_text(encoding="utf-8")
+    full = (tmp_path / "papers" / "full" / "index.md").read_text(encoding="utf-8")
     assert "pc-abstract__none" not in full and "<p>Text. More.</p>" in full

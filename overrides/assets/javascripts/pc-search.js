@@ -346,16 +346,19 @@
         var li = ul.appendChild(el("li"));
         var a = li.appendChild(el("a", "pc-facet__link", row.label));
         a.href = searchUrl((q.trim() + " " + filter + ":" + row.value).trim());
-        // Same page, new query: we redo the results here (Zensical's instant navigation
-        // would keep the old page for a link that only changes the query).
-        a.addEventListener("click", function (event) {
-          if (event.button || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-          event.preventDefault();
-          event.stopPropagation();
-          history.pushState(history.state, "", a.href);
-          mountPage();
-        });
+        inPlace(a);
         li.appendChild(el("span", "pc-facet__count", String(row.count)));
+      });
+    }
+    // Same page, new query: we redo the results here (Zensical's instant navigation
+    // would keep the old page for a link that only changes the query).
+    function inPlace(a) {
+      a.addEventListener("click", function (event) {
+        if (event.button || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+        event.preventDefault();
+        event.stopPropagation();
+        history.pushState(history.state, "", a.href);
+        mountPage();
       });
     }
     // The topics, authors and venues the query names, as in the header box.
@@ -373,6 +376,7 @@
         entityBody(e, a);
         var filter = li.appendChild(el("a", "pc-entity__filter", filterText(e)));
         filter.href = searchUrl(e.query.trim());
+        inPlace(filter);
         filter.setAttribute("aria-label", filterText(e) + ": " + e.label + " (" + e.filter + ")");
       });
       pageRoot.insertBefore(section, pageRoot.querySelector(".pc-search-page__body"));

@@ -79,8 +79,8 @@ def mkdocs_config(work: Path, stock: bool) -> Path:
             encoding="utf-8",
         )
         return path
-    lines = [f"INHERIT: {ROOT / 'mkdocs.yml'}", f"docs_dir: {work / 'docs'}",
-             f"site_dir: {work / 'site'}",
+    # docs_dir relative to the config: Zensical 0.0.73 panics on some absolute ones.
+    lines = [f"INHERIT: {ROOT / 'mkdocs.yml'}", "docs_dir: docs", f"site_dir: {work / 'site'}",
              f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}"]  # fmt: skip
     path = work / "mkdocs.yml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -291,7 +291,24 @@ def make_build(work: Path, content: Path) -> tuple[float, int, dict[str, float]]
     return gen_s + site_s, max(gen_rss, site_rss), stages
 
 
-def bench_size(n: int, base: Path, with_stock: bool, browser: bool = True) -> dict[str, dict]:
+def zensical_build(work: Path, n: int) -> dict[str, float]:
+    """`make build-zensical` on the docs/ just generated: Zensical renders, then the same
+    link check. Run twice: Zensical keeps its own cache between runs."""
+    out: dict[str, float] = {}
+    cmd = [sys.executable, "-m", "generator.sitebuild", "--renderer", "zensical", "--config",
+           str(mkdocs_config(work, False)), "--site-dir", str(work / "site-zensical")]  # fmt: skip
+    for key in ("build_s", "rebuild_s"):
+        print(f"[{n}] Zensical site build ({key})", file=sys.stderr)
+        out[key], rss, _ = run(cmd)
+        out["build_peak_mb"] = max(out.get("build_peak_mb", 0), rss / 1e6)
+    out["site_mb"] = folder_bytes(work / "site-zensical") / 1e6
+    out["paper_kb"] = paper_page_kb(work / "site-zensical")
+    return out
+
+
+def bench_size(
+    n: int, base: Path, with_stock: bool, browser: bool = True, zensical: bool = True
+) -> dict[str, dict]:
     work = base / f"n{n}"
     work.mkdir()
     t0 = time.perf_counter()
@@ -321,6 +338,8 @@ def bench_size(n: int, base: Path, with_stock: bool, browser: bool = True) -> di
     ours["reload_generator_s"], ours["reload_site_s"] = float(out[0]), float(out[1])
     ours["reload_s"] = ours["reload_generator_s"] + ours["reload_site_s"]
     result = {"papercat": ours}
+    if zensical:
+        result["zensical"] = zensical_build(work, n)
     if with_stock:
         print(f"[{n}] mkdocs build (stock Material, plain pages)", file=sys.stderr)
         plain_pages(content, work / "docs-plain")
@@ -390,6 +409,16 @@ def report(results: dict[int, dict[str, dict]]) -> str:
             f"site {ours['reload_site_s']:.1f} s.",
             "",
         ]
+        if z := r.get("zensical"):
+            gen = ours["stages_ms"]["generator"] / 1000
+            lines += [
+                f"Zensical on the same docs/ (`make build-zensical`, the site step only; the "
+                f"generator's {gen:.1f} s comes first): {z['build_s']:.1f} s, "
+                f"{z['rebuild_s']:.1f} s on a second run, peak memory {z['build_peak_mb']:,.0f} MB, "
+                f"site {z['site_mb']:,.1f} MB, paper page {z['paper_kb']:.1f} KB "
+                f"(MkDocs site step: {ours['stages_ms']['site'] / 1000:.1f} s).",
+                "",
+            ]
     return "\n".join(lines)
 
 
@@ -423,6 +452,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--no-stock", action="store_true", help="skip the stock MkDocs build")
     parser.add_argument("--no-browser", action="store_true", help="skip the search timings")
+    parser.add_argument("--no-zensical", action="store_true", help="skip the Zensical build")
     parser.add_argument("--record", type=Path, help="write the figures into this Markdown page")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "results.json")
     args = parser.parse_args(argv)
@@ -430,7 +460,9 @@ def main(argv: list[str] | None = None) -> None:
     results: dict[int, dict[str, dict]] = {}
     with tempfile.TemporaryDirectory(prefix="papercat-bench-") as tmp:
         for n in sizes:
-            results[n] = bench_size(n, Path(tmp), not args.no_stock, not args.no_browser)
+            results[n] = bench_size(
+                n, Path(tmp), not args.no_stock, not args.no_browser, not args.no_zensical
+            )
             print(report({n: results[n]}), file=sys.stderr)
     machine = (
         f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"

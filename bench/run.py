@@ -17,38 +17,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gzip
 import json
 import os
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench.measure import folder_bytes, gz, measure_browser, paper_page_kb, search_files
+from bench.report import report, verdict
 from bench.synth import make_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("PAPERCAT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-]
-# Queries typed one character at a time; every keystroke is one measurement.
-TYPED = [
-    "mixture of experts", "distillation", "serving throughput", "kv cache",
-    "reinforcement learning", "quantization", "retrieval augmented", "scaling laws",
-    "sparse attention", "language model",
-]  # fmt: skip
-READY_RUNS = 3  # cold loads per site; the median is reported
-SETTLE_MS = 1000  # after network idle, before the first focus
-TARGETS = {"ready_ms": 1000, "p90_ms": 50, "download_gz": 2_000_000}
 
 
 def run(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
@@ -135,144 +119,6 @@ print(f"{t1 - t0:.3f} {time.perf_counter() - t1:.3f}")
 """
 
 
-def paper_page_kb(site: Path) -> float:
-    pages = list((site / "papers").glob("*/index.html"))
-    return sum(p.stat().st_size for p in pages) / max(1, len(pages)) / 1e3
-
-
-def folder_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-
-
-def gz(path: Path) -> int:
-    return len(gzip.compress(path.read_bytes(), 6))
-
-
-def search_files(site: Path, stock: bool) -> list[Path]:
-    """What a visitor downloads for search (besides pages and Material's bundle)."""
-    if stock:
-        return [
-            site / "search" / "search_index.json",
-            *site.glob("assets/javascripts/workers/search.*.js"),
-        ]
-    manifest = json.loads((site / "assets/search/manifest.json").read_text())
-    folder = site / "assets/search"
-    return [
-        folder / "manifest.json", folder / manifest["lunr"], folder / manifest["index"],
-        folder / manifest["docs"], folder / manifest["spelling"],
-        site / "assets/javascripts/pc-search.js",
-        site / "assets/javascripts/pc-search-worker.js",
-    ]  # fmt: skip
-
-
-# Page-side measurement: type each query a character at a time; for each keystroke the
-# time from the input event to its results on screen.
-KEYSTROKES_JS = """
-async ([queries, stock]) => {
-  const input = document.querySelector(stock ? "[data-md-component=search-query]" : ".pc-search input");
-  const list = document.querySelector(stock ? "[data-md-component=search-result]" : ".pc-search");
-  const times = [];
-  for (const q of queries) {
-    for (let i = 1; i <= q.length; i++) {
-      const text = q.slice(0, i);
-      if (text.endsWith(" ")) continue;
-      const done = new Promise((resolve) => {
-        if (stock) {
-          const obs = new MutationObserver(() => { obs.disconnect(); resolve(); });
-          obs.observe(list, { childList: true, subtree: true, characterData: true });
-          setTimeout(() => { obs.disconnect(); resolve(); }, 2000);
-        } else {
-          const on = (e) => { if (e.detail.query === text) { list.removeEventListener("pc-search:results", on); resolve(); } };
-          list.addEventListener("pc-search:results", on);
-        }
-      });
-      const t0 = performance.now();
-      input.value = text;
-      input.dispatchEvent(new Event("input", { bubbles: true }));
-      if (stock) input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true, key: text.slice(-1) }));
-      await done;
-      await new Promise(requestAnimationFrame);
-      times.push(performance.now() - t0);
-    }
-    input.value = "";
-    input.dispatchEvent(new Event("input", { bubbles: true }));
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return times;
-}
-"""
-
-
-def _ready(page, url: str, stock: bool, settle: bool) -> float:
-    """Milliseconds until search answers: from the first focus (ours), or from the
-    page start (Material's worker starts at page load). With ``settle``, the first focus
-    comes once the page is idle; without, right at the load event, while Material's
-    instant navigation is still reading sitemap.xml on the main thread."""
-    # Cold start: no loading while idle, so the time counts from the first focus.
-    page.add_init_script("delete window.requestIdleCallback")
-    page.goto(url + "about/")
-    page.wait_for_load_state("load")
-    if settle and not stock:
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(SETTLE_MS)
-    if stock:
-        # Material's worker starts building at page load; time until it answers.
-        return page.evaluate(
-            """async () => {
-              const input = document.querySelector("[data-md-component=search-query]");
-              const meta = document.querySelector(".md-search-result__meta");
-              input.focus();
-              input.value = "model";
-              input.dispatchEvent(new Event("input", { bubbles: true }));
-              input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true, key: "l" }));
-              while (!/matching/.test(meta.textContent)) await new Promise(r => setTimeout(r, 5));
-              return performance.now();  // since the page started loading
-            }"""
-        )
-    return page.evaluate(
-        """async () => {
-              const t0 = performance.now();
-              document.querySelector(".pc-search input").focus();
-              await window.pcSearch.ready;
-              return performance.now() - t0;
-            }"""
-    )
-
-
-def measure_browser(site: Path, stock: bool) -> dict[str, float]:
-    sys.path.insert(0, str(ROOT))
-    from playwright.sync_api import sync_playwright
-
-    from tests.conftest import serve
-
-    url, server = serve(site)
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            readies: dict[bool, list[float]] = {False: [], True: []}
-            for settle in (False, True) if not stock else (True,):
-                for _ in range(READY_RUNS):
-                    # A fresh context each time: a cold cache, as for a first visit.
-                    context = browser.new_context(viewport={"width": 1280, "height": 900})
-                    page = context.new_page()
-                    readies[settle].append(_ready(page, url, stock, settle))
-                    if len(readies[settle]) < READY_RUNS or not settle:
-                        context.close()
-            times = page.evaluate(KEYSTROKES_JS, [TYPED, stock])
-            browser.close()
-    finally:
-        server.shutdown()
-    times.sort()
-    return {
-        "ready_ms": statistics.median(readies[True]),
-        "ready_runs_ms": readies[True],
-        "ready_at_load_ms": statistics.median(readies[False]) if readies[False] else None,
-        "p50_ms": statistics.median(times),
-        "p90_ms": times[int(len(times) * 0.9) - 1],
-        "keystrokes": len(times),
-    }
-
-
 def make_build(work: Path, content: Path) -> tuple[float, int, dict[str, float]]:
     """`make build`: the generator, then MkDocs + link check (generator/sitebuild.py).
     Returns seconds, peak memory and the stage times."""
@@ -291,6 +137,22 @@ def make_build(work: Path, content: Path) -> tuple[float, int, dict[str, float]]
     return gen_s + site_s, max(gen_rss, site_rss), stages
 
 
+def rebuilds(work: Path, content: Path, ours: dict) -> None:
+    """After an edit: `make build` again, then `make serve`'s reload in a warm process."""
+    n = ours["papers"]
+    print(f"[{n}] make build after an edit (papercat)", file=sys.stderr)
+    edit_catalogue(content, 1)
+    ours["rebuild_s"], _, ours["rebuild_stages_ms"] = make_build(work, content)
+    print(f"[{n}] serve reload after an edit (papercat)", file=sys.stderr)
+    out = subprocess.run(
+        [sys.executable, "-c", RELOAD, str(content), str(work / "docs"),
+         str(mkdocs_config(work, False)), str(work / "site")],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    ours["reload_generator_s"], ours["reload_site_s"] = float(out[0]), float(out[1])
+    ours["reload_s"] = ours["reload_generator_s"] + ours["reload_site_s"]
+
+
 def zensical_build(work: Path, n: int) -> dict[str, float]:
     """`make build-zensical` on the docs/ just generated: Zensical renders, then the same
     link check. Run twice: Zensical keeps its own cache between runs."""
@@ -307,7 +169,12 @@ def zensical_build(work: Path, n: int) -> dict[str, float]:
 
 
 def bench_size(
-    n: int, base: Path, with_stock: bool, browser: bool = True, zensical: bool = True
+    n: int,
+    base: Path,
+    with_stock: bool,
+    browser: bool = True,
+    zensical: bool = True,
+    edits: bool = True,
 ) -> dict[str, dict]:
     work = base / f"n{n}"
     work.mkdir()
@@ -320,23 +187,14 @@ def bench_size(
     site = work / "site"
     files = search_files(site, False)
     ours = {
-        "build_s": build_s, "build_peak_mb": build_rss / 1e6, "stages_ms": stages,
+        "papers": n, "build_s": build_s, "build_peak_mb": build_rss / 1e6, "stages_ms": stages,
         "site_mb": folder_bytes(site) / 1e6, "paper_kb": paper_page_kb(site),
         "index_raw": files[2].stat().st_size, "index_gz": gz(files[2]),
         "download_raw": sum(f.stat().st_size for f in files),
         "download_gz": sum(gz(f) for f in files),
     }  # fmt: skip
-    print(f"[{n}] make build after an edit (papercat)", file=sys.stderr)
-    edit_catalogue(content, 1)
-    ours["rebuild_s"], _, ours["rebuild_stages_ms"] = make_build(work, content)
-    print(f"[{n}] serve reload after an edit (papercat)", file=sys.stderr)
-    out = subprocess.run(
-        [sys.executable, "-c", RELOAD, str(content), str(work / "docs"),
-         str(mkdocs_config(work, False)), str(site)],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout.split()  # fmt: skip
-    ours["reload_generator_s"], ours["reload_site_s"] = float(out[0]), float(out[1])
-    ours["reload_s"] = ours["reload_generator_s"] + ours["reload_site_s"]
+    if edits:
+        rebuilds(work, content, ours)
     result = {"papercat": ours}
     if zensical:
         result["zensical"] = zensical_build(work, n)
@@ -362,89 +220,6 @@ def bench_size(
     return result
 
 
-def fmt_row(label: str, ours: float | None, stock: float | None, unit: str, digits: int = 0) -> str:
-    def f(x: float | None) -> str:
-        return "" if x is None else f"{x:,.{digits}f} {unit}".strip()
-
-    if ours is None:
-        return ""
-    ratio = f"{ours / stock:.2f}×" if ours and stock else ""
-    return f"| {label} | {f(ours)} | {f(stock)} | {ratio} |"
-
-
-def report(results: dict[int, dict[str, dict]]) -> str:
-    """A Markdown table per size: ours, stock (MkDocs + Material, plain pages with its
-    own search), and ours / stock."""
-    lines = []
-    for n, r in results.items():
-        ours, stock = r["papercat"], r.get("stock", {})
-        o, s = ours.get, stock.get
-        mb = lambda d, k: d.get(k) / 1e6 if d.get(k) is not None else None  # noqa: E731
-        stages = ", ".join(f"{k} {v:,.0f}" for k, v in ours["stages_ms"].items())
-        again = ", ".join(f"{k} {v:,.0f}" for k, v in ours["rebuild_stages_ms"].items())
-        rows = [
-            fmt_row("`make build` (generator + MkDocs + link check)", o("build_s"), s("build_s"), "s", 1),
-            fmt_row("rebuild after editing one abstract and one paper's topics", o("rebuild_s"), s("build_s"), "s", 1),
-            fmt_row("`make serve` reload after the same kind of edit", o("reload_s"), s("build_s"), "s", 1),
-            fmt_row("peak memory of the build", o("build_peak_mb"), s("build_peak_mb"), "MB"),
-            fmt_row("site size", o("site_mb"), s("site_mb"), "MB", 1),
-            fmt_row("paper page, average HTML", o("paper_kb"), s("paper_kb"), "KB", 1),
-            fmt_row(f"search ready (median of {READY_RUNS} cold loads)", o("ready_ms"), s("ready_ms"), "ms"),
-            fmt_row("search ready, focused at the load event", o("ready_at_load_ms"), s("ready_ms"), "ms"),
-            fmt_row("keystroke to results, p50", o("p50_ms"), s("p50_ms"), "ms", 1),
-            fmt_row("keystroke to results, p90", o("p90_ms"), s("p90_ms"), "ms", 1),
-            fmt_row("downloaded for search (gzip)", mb(ours, "download_gz"), mb(stock, "download_gz"), "MB", 2),
-            fmt_row("index file, gzip", mb(ours, "index_gz"), mb(stock, "index_gz"), "MB", 2),
-        ]  # fmt: skip
-        lines += [
-            f"### {n:,} papers",
-            "",
-            "| | papercat | stock MkDocs + Material | papercat / stock |",
-            "| --- | ---: | ---: | ---: |",
-            *[row for row in rows if row],
-            "",
-            f"Full build stages (ms): {stages}.",
-            f"Rebuild after the edit (ms): {again}.",
-            f"Serve reload: generator {ours['reload_generator_s']:.1f} s in the running process, "
-            f"site {ours['reload_site_s']:.1f} s.",
-            "",
-        ]
-        if z := r.get("zensical"):
-            gen = ours["stages_ms"]["generator"] / 1000
-            lines += [
-                f"Zensical on the same docs/ (`make build-zensical`, the site step only; the "
-                f"generator's {gen:.1f} s comes first): {z['build_s']:.1f} s, "
-                f"{z['rebuild_s']:.1f} s on a second run, peak memory {z['build_peak_mb']:,.0f} MB, "
-                f"site {z['site_mb']:,.1f} MB, paper page {z['paper_kb']:.1f} KB "
-                f"(MkDocs site step: {ours['stages_ms']['site'] / 1000:.1f} s).",
-                "",
-            ]
-    return "\n".join(lines)
-
-
-def verdict(results: dict[int, dict[str, dict]]) -> str:
-    out = []
-    for n, r in results.items():
-        ours, stock = r["papercat"], r.get("stock")
-        checks = []
-        if stock:
-            full, again = ours["build_s"] / stock["build_s"], ours["rebuild_s"] / stock["build_s"]
-            reload = ours["reload_s"] / stock["build_s"]
-            checks += [f"full build {full:.2f}× stock (target ≤ 2)",
-                       f"rebuild after an edit {again:.2f}× (target ≤ 0.25)",
-                       f"serve reload {reload:.2f}× (target ≤ 0.25)"]  # fmt: skip
-        checks.append(f"paper page {ours['paper_kb']:.1f} KB (target ≤ 12)")
-        if "ready_ms" in ours:
-            checks += [
-                f"search ready {ours['ready_ms']:.0f} ms",
-                f"p90 keystroke {ours['p90_ms']:.1f} ms"
-                + (f" (stock {stock['p90_ms']:.1f})" if stock and "p90_ms" in stock else ""),
-                f"search download {ours['download_gz'] / 1e6:.2f} MB gzip",
-            ]
-        out.append(f"At {n:,} papers: " + "; ".join(checks) + ".")
-    return "\n\n".join(out)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -453,6 +228,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-stock", action="store_true", help="skip the stock MkDocs build")
     parser.add_argument("--no-browser", action="store_true", help="skip the search timings")
     parser.add_argument("--no-zensical", action="store_true", help="skip the Zensical build")
+    parser.add_argument(
+        "--no-edits", action="store_true", help="skip the rebuild and reload after an edit"
+    )
     parser.add_argument("--record", type=Path, help="write the figures into this Markdown page")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "results.json")
     args = parser.parse_args(argv)
@@ -461,7 +239,12 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="papercat-bench-") as tmp:
         for n in sizes:
             results[n] = bench_size(
-                n, Path(tmp), not args.no_stock, not args.no_browser, not args.no_zensical
+                n,
+                Path(tmp),
+                not args.no_stock,
+                not args.no_browser,
+                not args.no_zensical,
+                not args.no_edits,
             )
             print(report({n: results[n]}), file=sys.stderr)
     machine = (

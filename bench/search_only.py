@@ -16,7 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.run import ROOT, measure_browser, mkdocs_config, run, search_files
+from bench.measure import measure_browser, search_files
+from bench.run import ROOT, mkdocs_config, run
 from bench.synth import make_catalogue
 
 

@@ -1,0 +1,169 @@
+"""What `make bench` measures on a built site: sizes on disk, and search in headless
+Chromium (Debian's /usr/bin/chromium via Playwright): bytes downloaded for search, time
+from the first focus of the search box until the index is ready, and the time from
+each keystroke to its results on screen."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHROMIUM = os.environ.get("PAPERCAT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+]
+# Queries typed one character at a time; every keystroke is one measurement.
+TYPED = [
+    "mixture of experts", "distillation", "serving throughput", "kv cache",
+    "reinforcement learning", "quantization", "retrieval augmented", "scaling laws",
+    "sparse attention", "language model",
+]  # fmt: skip
+READY_RUNS = 3  # cold loads per site; the median is reported
+SETTLE_MS = 1000  # after network idle, before the first focus
+
+
+def paper_page_kb(site: Path) -> float:
+    pages = list((site / "papers").glob("*/index.html"))
+    return sum(p.stat().st_size for p in pages) / max(1, len(pages)) / 1e3
+
+
+def folder_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def gz(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), 6))
+
+
+def search_files(site: Path, stock: bool) -> list[Path]:
+    """What a visitor downloads for search (besides pages and Material's bundle)."""
+    if stock:
+        return [
+            site / "search" / "search_index.json",
+            *site.glob("assets/javascripts/workers/search.*.js"),
+        ]
+    manifest = json.loads((site / "assets/search/manifest.json").read_text())
+    folder = site / "assets/search"
+    return [
+        folder / "manifest.json", folder / manifest["lunr"], folder / manifest["index"],
+        folder / manifest["docs"], folder / manifest["spelling"],
+        site / "assets/javascripts/pc-search.js",
+        site / "assets/javascripts/pc-search-worker.js",
+    ]  # fmt: skip
+
+
+# Page-side measurement: type each query a character at a time; for each keystroke the
+# time from the input event to its results on screen.
+KEYSTROKES_JS = """
+async ([queries, stock]) => {
+  const input = document.querySelector(stock ? "[data-md-component=search-query]" : ".pc-search input");
+  const list = document.querySelector(stock ? "[data-md-component=search-result]" : ".pc-search");
+  const times = [];
+  for (const q of queries) {
+    for (let i = 1; i <= q.length; i++) {
+      const text = q.slice(0, i);
+      if (text.endsWith(" ")) continue;
+      const done = new Promise((resolve) => {
+        if (stock) {
+          const obs = new MutationObserver(() => { obs.disconnect(); resolve(); });
+          obs.observe(list, { childList: true, subtree: true, characterData: true });
+          setTimeout(() => { obs.disconnect(); resolve(); }, 2000);
+        } else {
+          const on = (e) => { if (e.detail.query === text) { list.removeEventListener("pc-search:results", on); resolve(); } };
+          list.addEventListener("pc-search:results", on);
+        }
+      });
+      const t0 = performance.now();
+      input.value = text;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      if (stock) input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true, key: text.slice(-1) }));
+      await done;
+      await new Promise(requestAnimationFrame);
+      times.push(performance.now() - t0);
+    }
+    input.value = "";
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return times;
+}
+"""
+
+
+def _ready(page, url: str, stock: bool, settle: bool) -> float:
+    """Milliseconds until search answers: from the first focus (ours), or from the
+    page start (Material's worker starts at page load). With ``settle``, the first focus
+    comes once the page is idle; without, right at the load event, while Material's
+    instant navigation is still reading sitemap.xml on the main thread."""
+    # Cold start: no loading while idle, so the time counts from the first focus.
+    page.add_init_script("delete window.requestIdleCallback")
+    page.goto(url + "about/")
+    page.wait_for_load_state("load")
+    if settle and not stock:
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(SETTLE_MS)
+    if stock:
+        # Material's worker starts building at page load; time until it answers.
+        return page.evaluate(
+            """async () => {
+              const input = document.querySelector("[data-md-component=search-query]");
+              const meta = document.querySelector(".md-search-result__meta");
+              input.focus();
+              input.value = "model";
+              input.dispatchEvent(new Event("input", { bubbles: true }));
+              input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true, key: "l" }));
+              while (!/matching/.test(meta.textContent)) await new Promise(r => setTimeout(r, 5));
+              return performance.now();  // since the page started loading
+            }"""
+        )
+    return page.evaluate(
+        """async () => {
+              const t0 = performance.now();
+              document.querySelector(".pc-search input").focus();
+              await window.pcSearch.ready;
+              return performance.now() - t0;
+            }"""
+    )
+
+
+def measure_browser(site: Path, stock: bool) -> dict[str, float]:
+    sys.path.insert(0, str(ROOT))
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import serve
+
+    url, server = serve(site)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            readies: dict[bool, list[float]] = {False: [], True: []}
+            for settle in (False, True) if not stock else (True,):
+                for _ in range(READY_RUNS):
+                    # A fresh context each time: a cold cache, as for a first visit.
+                    context = browser.new_context(viewport={"width": 1280, "height": 900})
+                    page = context.new_page()
+                    readies[settle].append(_ready(page, url, stock, settle))
+                    if len(readies[settle]) < READY_RUNS or not settle:
+                        context.close()
+            times = page.evaluate(KEYSTROKES_JS, [TYPED, stock])
+            browser.close()
+    finally:
+        server.shutdown()
+    times.sort()
+    return {
+        "ready_ms": statistics.median(readies[True]),
+        "ready_runs_ms": readies[True],
+        "ready_at_load_ms": statistics.median(readies[False]) if readies[False] else None,
+        "p50_ms": statistics.median(times),
+        "p90_ms": times[int(len(times) * 0.9) - 1],
+        "keystrokes": len(times),
+    }

@@ -1,0 +1,99 @@
+"""The figures of `make bench` as Markdown: a table per size, ours beside stock."""
+
+from __future__ import annotations
+
+from bench.measure import READY_RUNS
+
+
+def fmt_row(label: str, ours: float | None, stock: float | None, unit: str, digits: int = 0) -> str:
+    def f(x: float | None) -> str:
+        return "" if x is None else f"{x:,.{digits}f} {unit}".strip()
+
+    if ours is None:
+        return ""
+    ratio = f"{ours / stock:.2f}×" if ours and stock else ""
+    return f"| {label} | {f(ours)} | {f(stock)} | {ratio} |"
+
+
+def report(results: dict[int, dict[str, dict]]) -> str:
+    """A Markdown table per size: ours, stock (MkDocs + Material, plain pages with its
+    own search), and ours / stock."""
+    lines = []
+    for n, r in results.items():
+        ours, stock = r["papercat"], r.get("stock", {})
+        o, s = ours.get, stock.get
+        mb = lambda d, k: d.get(k) / 1e6 if d.get(k) is not None else None  # noqa: E731
+        stages = ", ".join(f"{k} {v:,.0f}" for k, v in ours["stages_ms"].items())
+        again = ", ".join(f"{k} {v:,.0f}" for k, v in ours.get("rebuild_stages_ms", {}).items())
+        rows = [
+            fmt_row("`make build` (generator + MkDocs + link check)", o("build_s"), s("build_s"), "s", 1),
+            fmt_row("rebuild after editing one abstract and one paper's topics", o("rebuild_s"), s("build_s"), "s", 1),
+            fmt_row("`make serve` reload after the same kind of edit", o("reload_s"), s("build_s"), "s", 1),
+            fmt_row("peak memory of the build", o("build_peak_mb"), s("build_peak_mb"), "MB"),
+            fmt_row("site size", o("site_mb"), s("site_mb"), "MB", 1),
+            fmt_row("paper page, average HTML", o("paper_kb"), s("paper_kb"), "KB", 1),
+            fmt_row(f"search ready (median of {READY_RUNS} cold loads)", o("ready_ms"), s("ready_ms"), "ms"),
+            fmt_row("search ready, focused at the load event", o("ready_at_load_ms"), s("ready_ms"), "ms"),
+            fmt_row("keystroke to results, p50", o("p50_ms"), s("p50_ms"), "ms", 1),
+            fmt_row("keystroke to results, p90", o("p90_ms"), s("p90_ms"), "ms", 1),
+            fmt_row("downloaded for search (gzip)", mb(ours, "download_gz"), mb(stock, "download_gz"), "MB", 2),
+            fmt_row("index file, gzip", mb(ours, "index_gz"), mb(stock, "index_gz"), "MB", 2),
+        ]  # fmt: skip
+        lines += [
+            f"### {n:,} papers",
+            "",
+            "| | papercat | stock MkDocs + Material | papercat / stock |",
+            "| --- | ---: | ---: | ---: |",
+            *[row for row in rows if row],
+            "",
+            f"Full build stages (ms): {stages}.",
+            "",
+        ]
+        if "reload_s" in ours:
+            lines[-1:] = [
+                f"Rebuild after the edit (ms): {again}.",
+                f"Serve reload: generator {ours['reload_generator_s']:.1f} s in the running "
+                f"process, site {ours['reload_site_s']:.1f} s.",
+                "",
+            ]
+        if z := r.get("zensical"):
+            gen = ours["stages_ms"]["generator"] / 1000
+            lines += [
+                f"Zensical on the same docs/ (`make build-zensical`, the site step only; the "
+                f"generator's {gen:.1f} s comes first): {z['build_s']:.1f} s, "
+                f"{z['rebuild_s']:.1f} s on a second run, peak memory {z['build_peak_mb']:,.0f} MB, "
+                f"site {z['site_mb']:,.1f} MB, paper page {z['paper_kb']:.1f} KB "
+                f"(MkDocs site step: {ours['stages_ms']['site'] / 1000:.1f} s).",
+                "",
+            ]
+    return "\n".join(lines)
+
+
+def verdict(results: dict[int, dict[str, dict]]) -> str:
+    out = []
+    for n, r in results.items():
+        ours, stock = r["papercat"], r.get("stock")
+        checks = []
+        if stock:
+            checks.append(
+                f"full build {ours['build_s'] / stock['build_s']:.2f}× stock (target ≤ 2)"
+            )
+        if stock and "reload_s" in ours:
+            again, reload = (
+                ours["rebuild_s"] / stock["build_s"],
+                ours["reload_s"] / stock["build_s"],
+            )
+            checks += [f"rebuild after an edit {again:.2f}× (target ≤ 0.25)",
+                       f"serve reload {reload:.2f}× (target ≤ 0.25)"]  # fmt: skip
+        if "build_peak_mb" in ours and n >= 100_000:
+            checks.append(f"build peak memory {ours['build_peak_mb']:,.0f} MB (CI runner: 7 GB)")
+        checks.append(f"paper page {ours['paper_kb']:.1f} KB (target ≤ 12)")
+        if "ready_ms" in ours:
+            checks += [
+                f"search ready {ours['ready_ms']:.0f} ms",
+                f"p90 keystroke {ours['p90_ms']:.1f} ms"
+                + (f" (stock {stock['p90_ms']:.1f})" if stock and "p90_ms" in stock else ""),
+                f"search download {ours['download_gz'] / 1e6:.2f} MB gzip",
+            ]
+        out.append(f"At {n:,} papers: " + "; ".join(checks) + ".")
+    return "\n\n".join(out)

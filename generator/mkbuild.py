@@ -41,8 +41,9 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
 from . import __version__
+from .htmlsqueeze import squeeze_file, squeeze_tree
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: pages are squeezed (htmlsqueeze.py)
 TOOLS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 # Markdown that MkDocs resolves against other files: inline, reference and
 # definition links, images, and blocks whose HTML is parsed as Markdown.
@@ -135,6 +136,7 @@ def _render(share: list[int]) -> tuple[dict[str, list], list[str]]:
         page, key = job["pages"][i], job["keys"][i]
         mk._populate_page(page, job["config"], job["files"])
         mk._build_page(page, job["config"], job["doc_files"], job["nav"], job["env"])
+        squeeze_file(page.file.abs_dest_path)
         records[page.file.src_uri] = [key, page.file.dest_uri, *_stat(page.file.abs_dest_path)]
     return records, handler.messages
 
@@ -172,6 +174,7 @@ def build(
     try:
         if _active_plugins(config):  # plugins may keep state across pages: MkDocs as is
             mk.build(config)
+            squeeze_tree(out.rglob("*.html"))
             return Stats(rendered=-1)
         stats = _build(config, out, previous, _load_cache(cache), workers or os.cpu_count() or 1)
     except Abort as exc:
@@ -203,6 +206,7 @@ def _build(config, out: Path, previous: Path | None, cache: dict, workers: int) 
     files.copy_static_files()
     for template in config.theme.static_templates:
         mk._build_theme_template(template, env, files, config, nav)
+    squeeze_tree(out.glob("*.html"))  # 404.html
     pages, keys = [], []
     for file in doc_files:
         source = file.content_bytes

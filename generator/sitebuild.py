@@ -32,6 +32,7 @@ from pathlib import Path
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from . import mkbuild
+from .htmlsqueeze import squeeze_tree
 from .linkcheck import Scan, check_site
 
 CACHE = Path(".cache/papercat")
@@ -115,6 +116,7 @@ def render(renderer: str, config: Path, out: Path) -> None:
     if result.returncode != 0:
         output = (result.stderr + result.stdout).strip()
         raise SiteBuildError(f"{renderer} build failed:\n{output}")
+    squeeze_tree(out.rglob("*.html"))
 
 
 def _load_scans(path: Path) -> dict[str, Scan]:

@@ -101,3 +101,16 @@ def test_every_seed_paper_is_rendered_faithfully(seed_site):
         assert "".join(page.title) == paper["title"], source.name
         shown = ["".join(p) for p in page.paragraphs]
         assert shown == paragraphs(paper.get("abstract") or ""), source.name
+
+
+def test_pages_carry_no_template_indentation(seed_site):
+    """generator/htmlsqueeze.py ran on every page of both renderers: outside ``pre``,
+    ``script`` and ``style`` no line of HTML starts with indentation."""
+    for page in [seed_site / "index.html", *sorted(seed_site.glob("*/**/index.html"))[:40]]:
+        html = re.sub(
+            r"<(pre|script|style|textarea)\b.*?</\1>",
+            "",
+            page.read_text(encoding="utf-8"),
+            flags=re.S,
+        )
+        assert not re.search(r">\s*\n[ \t]+\S", html), page

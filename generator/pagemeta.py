@@ -32,9 +32,9 @@ def _social(title: str, description: str, kind: str) -> list[Tag]:
         ["property", "og:type", kind],
         ["property", "og:title", title],
         ["property", "og:description", description],
+        # X reads og:title and og:description when its own tags are absent (its
+        # card documentation), so they are not repeated on every page.
         ["name", "twitter:card", "summary"],
-        ["name", "twitter:title", title],
-        ["name", "twitter:description", description],
     ]
 
 

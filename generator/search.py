@@ -54,7 +54,7 @@ FIELDS = {"title": 10, "topics": 6, "authors": 3, "venue": 2, "year": 1, "abstra
 SNIPPET_CHARS = 120
 # Authors the box suggests: with one paper, the paper itself is the better hit (and a
 # catalogue's many one-paper authors would weigh 190 KB gzipped at 10,000 papers).
-MIN_AUTHOR_PAPERS = 2
+MIN_AUTHOR_PAPERS = browse.AUTHOR_PAGE_MIN  # suggested in the box = has a page
 # Abstract terms in the index: at most this many (paper, term) pairs (30 per paper at
 # 10,000 papers). A larger
 # catalogue keeps, per paper, only its most distinctive abstract terms (tf-idf), never

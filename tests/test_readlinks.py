@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import readlinks, render, venues
+from generator import browse, readlinks, render, venues
 from generator.build import build
 from generator.model import Catalogue, Paper, Topic
 
@@ -228,7 +228,11 @@ def test_rendered_pages_link_every_paper(mini_docs):
     assert len(anchors(transformer, "pc-byline")) == 3 + 2  # authors, venue, year
     assert 'title="and 5 more authors">et al.</abbr>' in transformer
     assert len(anchors(transformer, "pc-authors-all")) == 8
-    assert "../../authors/lukasz-kaiser/" in anchors(transformer, "pc-authors-all")
+    # Noam Shazeer has two papers, so a page; Łukasz Kaiser one, so the search for him.
+    assert "../../authors/noam-shazeer/" in anchors(transformer, "pc-authors-all")
+    assert "../../search/?q=author%3A%22%C5%81ukasz%20Kaiser%22" in anchors(
+        transformer, "pc-authors-all"
+    )
 
 
 def test_page_without_abstract_says_so(tmp_path):
@@ -240,3 +244,31 @@ def test_page_without_abstract_says_so(tmp_path):
     assert 'description: "A Title. No abstract in the catalogue yet."' in bare
     full = (tmp_path / "papers" / "full" / "index.md").read_text(encoding="utf-8")
     assert "pc-abstract__none" not in full and "<p>Text. More.</p>" in full
+
+
+def test_authors_get_a_page_from_two_papers_and_a_search_below(tmp_path):
+    topics = (Topic("t", "T", "d"),)
+    papers = (
+        make(id="a", title="A", authors=("Grace Hopper", "Alan Turing")),
+        make(id="b", title="B", authors=("Grace Hopper",)),
+        make(id="c", title="C", authors=("Kurt Gödel",), venue="ICML"),
+    )
+    found = browse.facets(Catalogue(papers=papers, topics=topics))
+    authors = found["author"]
+    assert list(authors.paged) == ["Grace Hopper"]
+    assert authors.url("Grace Hopper") == "authors/grace-hopper/"
+    assert authors.url("Alan Turing") == "search/?q=author%3A%22Alan%20Turing%22"
+    assert found["venue"].url("ICML") == "venues/icml/"  # a venue page from one paper
+    render.render_site(Catalogue(papers=papers, topics=topics), tmp_path)
+    assert (tmp_path / "authors" / "grace-hopper" / "index.md").is_file()
+    assert not (tmp_path / "authors" / "alan-turing").exists()
+    index = (tmp_path / "authors" / "index.md").read_text(encoding="utf-8")
+    assert "grace-hopper" in index and "Alan Turing" not in index
+    assert "2 more authors with one paper each" in index
+    page = (tmp_path / "papers" / "c" / "index.md").read_text(encoding="utf-8")
+    assert 'href="../../search/?q=author%3A%22Kurt%20G%C3%B6del%22">Kurt Gödel</a>' in page
+    # Nobody with two papers: no author pages and no "By author" link at all.
+    (tmp_path / "one").mkdir()
+    render.render_site(Catalogue(papers=papers[2:], topics=topics), tmp_path / "one")
+    assert not (tmp_path / "one" / "authors").exists()
+    assert "authors/" not in (tmp_path / "one" / "index.md").read_text(encoding="utf-8")

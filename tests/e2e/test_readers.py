@@ -7,6 +7,7 @@ import re
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -215,9 +216,15 @@ def test_paper_page_shows_links_and_byline(page, mini_url):
     assert not kaiser.is_visible()  # the full list is folded away...
     everyone.locator("summary").click()
     assert kaiser.is_visible()  # ...and one click away
-    kaiser.click()
-    page.wait_for_url("**/authors/lukasz-kaiser/")
-    assert "Attention Is All You Need" in page.locator("article, .md-content").first.inner_text()
+    kaiser.click()  # one paper, so no page of his own: the search that lists it
+    page.wait_for_url(re.compile(r"/search/\?q=author%3A%22%C5%81ukasz%20Kaiser%22$"))
+    expect(page.locator(".pc-search-page__results li")).to_have_count(1)
+    expect(page.locator(".pc-search-page__results")).to_contain_text("Attention Is All You Need")
+    page.go_back()
+    page.locator(".pc-byline").get_by_role("link", name="Noam Shazeer").click()
+    page.wait_for_url("**/authors/noam-shazeer/")
+    expect(page.locator("h1")).to_have_text("Noam Shazeer")
+    expect(page.locator(".pc-papers")).to_contain_text("Switch Transformers")
 
 
 def test_paper_without_links_offers_title_searches(page, mini_url):

@@ -87,7 +87,7 @@ def test_instant_navigation_initialises_the_table(page, site_url):
     page.locator(".pc-counts a", has_text="All papers").click()
     page.wait_for_url(re.compile(r"/all-papers/$"))
     page.wait_for_function(
-        "document.querySelector('.pc-browse__status').textContent.startsWith('Showing 1–50')"
+        "document.querySelector('.pc-browse__status')?.textContent.startsWith('Showing 1–50')"
     )
     assert page.locator(".pc-browse__controls").is_visible()
 

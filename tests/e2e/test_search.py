@@ -189,7 +189,7 @@ def test_search_ui_passes_axe(page, mini_url):
 def wait_for_query(page, text: str) -> None:
     page.wait_for_function(
         "q => document.querySelector('.pc-search input').value === q && "
-        "document.querySelector('.pc-search .md-search-result__meta').textContent.includes('matching')",
+        "document.querySelector('.pc-search .md-search-result__meta')?.textContent.includes('matching')",
         arg=text,
     )
 

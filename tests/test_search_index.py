@@ -177,6 +177,9 @@ def test_lunr_js_hits_and_scores_match_lunr_py(mini):
         ("experts topic:llm-serving", "split-serve", "switch-routing"),
         ("year:2024 experts", "expert-balance", "switch-routing"),
         ("author:hopper", "reader-retriever", "graph-rag"),
+        # Non-ASCII at a word's edge: lunr.js's own trimmer would search "ukasz".
+        ('author:"Łukasz Kaiser"', "tiny-student", "reader-retriever"),
+        ("łukasz", "tiny-student", None),
     ],
 )
 def test_engine_queries(mini, query, first, absent):

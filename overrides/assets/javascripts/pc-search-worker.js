@@ -139,12 +139,20 @@ function Engine(lunr, index, docs, separator, spell) {
   this.topicIds = docs.topics.map(function (t) { return t[0]; });
 }
 
+/* lunr.js's trimmer strips what is not ASCII [A-Za-z0-9_] from both ends ("łukasz"
+ * became "ukasz"); lunr.py's, which built the index, strips what is not a Unicode
+ * letter, digit or underscore. This is the Python one. */
+var EDGES = /^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu;
+function trim(token) {
+  return token.update(function (s) { return s.replace(EDGES, ""); });
+}
+
 /* Tokens as the generator makes them: split, lowercase, trimmed, no stop words. */
 Engine.prototype.tokens = function (text) {
   var lunr = this.lunr, out = [];
   text.toLowerCase().split(this.split).forEach(function (part) {
     if (!part) return;
-    var token = lunr.trimmer(new lunr.Token(part, {}));
+    var token = trim(new lunr.Token(part, {}));
     if (!token || !token.toString()) return;
     if (lunr.stopWordFilter(token) === undefined) return;
     out.push(token.toString());
@@ -286,7 +294,7 @@ Engine.prototype.marks = function (text, terms) {
   this.words.lastIndex = 0;
   function check(s, e) {
     if (e <= s) return;
-    var token = lunr.trimmer(new lunr.Token(text.slice(s, e).toLowerCase(), {}));
+    var token = trim(new lunr.Token(text.slice(s, e).toLowerCase(), {}));
     var word = token.toString();
     if (word && set[self.stem(word)]) {
       var offset = text.slice(s, e).toLowerCase().indexOf(word);

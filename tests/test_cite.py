@@ -116,3 +116,36 @@ def test_cite_box_golden(mini_docs):
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(box + "\n", encoding="utf-8")
     assert box + "\n" == golden.read_text(encoding="utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.sampled_from("abcXYZ 019%&_{}#$~^\\<>\"'-–—é\u0301\u0308ŁßΩ≥🙂\n\t"),
+            st.characters(codec="utf-8", exclude_categories=("Cs",)),
+        ),
+        max_size=60,
+    )
+)
+def test_latex_encodes_only_what_changes_as_the_encoder_would_the_whole(text):
+    """cite.latex sends only runs of changed characters to pylatexenc (for speed):
+    the result must be exactly pylatexenc's for the whole text."""
+    assert cite.latex(text) == cite._LATEX.unicode_to_latex(cite.flat(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab{}\\% ", max_size=30))
+def test_brace_check_agrees_with_pybtex(text):
+    """The writer's quick brace check accepts and refuses exactly what pybtex does."""
+    from pybtex.bibtex.exceptions import BibTeXError
+    from pybtex.database.output.bibtex import Writer
+
+    def verdict(writer) -> bool:
+        try:
+            writer.check_braces(text)
+        except BibTeXError:
+            return False
+        return True
+
+    assert verdict(cite._BibWriter()) == verdict(Writer())

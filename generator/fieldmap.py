@@ -27,7 +27,7 @@ WIDTH, HEIGHT, PAD = 1000, 640, 16
 SEED = 0
 # t-SNE lays out at most this many papers (evenly spread over the id order); the
 # others are placed among their nearest of those, so the cost stops growing with n².
-LANDMARKS = 2000
+LANDMARKS = 1000
 NEIGHBOURS = 5
 
 

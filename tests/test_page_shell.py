@@ -3,6 +3,7 @@ Runs on the seed site built by each renderer (the ``renderer`` fixture)."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -114,3 +115,16 @@ def test_pages_carry_no_template_indentation(seed_site):
             flags=re.S,
         )
         assert not re.search(r">\s*\n[ \t]+\S", html), page
+
+
+def test_topics_once_and_no_theme_search(seed_site):
+    """Issue 11: a paper's topics show once (no theme tag list from front matter), and
+    neither theme builds its own search (one search box: ours)."""
+    for paper in ("adamoe", "distserve", "megascale"):
+        html = (seed_site / "papers" / paper / "index.html").read_text(encoding="utf-8")
+        assert html.count('class="pc-topics"') == 1, paper
+        assert "md-tag" not in html, paper  # Material's and Zensical's tag lists
+        assert 'data-md-component="search"' not in html, paper
+    assert not (seed_site / "search" / "search_index.json").exists()  # Material's
+    zensical = seed_site / "search.json"  # Zensical writes one with search off: empty
+    assert not zensical.exists() or json.loads(zensical.read_text())["items"] == []

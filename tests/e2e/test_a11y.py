@@ -103,6 +103,14 @@ def test_keyboard_focus_is_visible(page, site_url):
     assert style[0] != "none" and style[1] != "0px", style
 
 
+def test_one_search_box(page, site_url):
+    """One text field in the header on both renderers: our search box, mounted."""
+    page.goto(site_url + "papers/adamoe/")
+    expect(page.get_by_role("combobox", name="Search papers")).to_have_count(1)
+    fields = page.locator("header input:not([type=radio]):not([type=checkbox])")
+    expect(fields).to_have_count(1)
+
+
 def test_keyboard_search(page, site_url):
     """'/' focuses the search box; type, arrow down to a result, Enter opens it."""
     page.goto(site_url)

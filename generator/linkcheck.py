@@ -11,6 +11,8 @@ and exits 1 if there are any.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -70,6 +72,26 @@ def _scan(site: Path, path: Path, base: str, stat: tuple[int, int, int]) -> Scan
     return Scan(stat, ids, tuple(links))
 
 
+PARALLEL_FROM = 500  # pages; below this, starting workers costs more than it saves
+
+
+def _scan_share(job: tuple[Path, str, list[tuple[str, tuple[int, int, int]]]]) -> list:
+    site, base, share = job
+    return [(rel, _scan(site, site / rel, base, stat)) for rel, stat in share]
+
+
+def _scan_all(
+    site: Path, base: str, todo: list[tuple[str, tuple[int, int, int]]]
+) -> dict[str, Scan]:
+    """Parse these pages, on every core when there are many (a full build's site)."""
+    workers = min(os.cpu_count() or 1, max(1, len(todo) // PARALLEL_FROM))
+    if workers == 1:
+        return dict(_scan_share((site, base, todo)))
+    jobs = [(site, base, todo[k::workers]) for k in range(workers)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return {rel: scan for part in pool.map(_scan_share, jobs) for rel, scan in part}
+
+
 def _stat(path: Path) -> tuple[int, int, int]:
     st = path.stat()
     return (st.st_size, st.st_mtime_ns, st.st_ino)
@@ -98,15 +120,18 @@ def check_site(
     scans = {} if scans is None else scans
     files: set[str] = set()
     pages: dict[str, Scan] = {}
+    todo: list[tuple[str, tuple[int, int, int]]] = []
     for path in site.rglob("*"):
         if path.is_file():
             rel = path.relative_to(site).as_posix()
             files.add(rel)
             if rel.endswith(".html"):
                 stat, known = _stat(path), scans.get(rel)
-                pages[rel] = (
-                    known if known and known.stat == stat else _scan(site, path, base, stat)
-                )
+                if known and known.stat == stat:
+                    pages[rel] = known
+                else:
+                    todo.append((rel, stat))
+    pages.update(_scan_all(site, base, todo))
     scans.clear()
     scans.update(pages)
     folders = {f.rsplit("/", 1)[0] for f in files if "/" in f}

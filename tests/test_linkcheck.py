@@ -8,6 +8,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
+from generator import linkcheck
 from generator.linkcheck import Broken, check_site
 
 PAGE = '<!doctype html><html><body id="top">{}</body></html>'
@@ -50,6 +51,18 @@ def test_finds_each_kind_of_broken_link(tmp_path):
         Broken("index.html", "papers/a/#nope", "no such anchor"),
         Broken("index.html", "papers/missing/", "no such file"),
     ]
+
+
+def test_parsing_on_every_core_finds_the_same(tmp_path, monkeypatch):
+    """A full build's site is parsed by forked workers; they find what one process does."""
+    tiny_site(tmp_path)
+    for n in range(40):
+        write(tmp_path, f"papers/p{n}/index.html", f'<a href="../p{n + 1}/">next</a>')
+    alone = check_site(tmp_path)
+    monkeypatch.setattr(linkcheck, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(linkcheck.os, "cpu_count", lambda: 3)
+    assert check_site(tmp_path) == alone
+    assert Broken("papers/p39/index.html", "../p40/", "no such file") in alone
 
 
 def test_command_lists_broken_links_and_exits_1(tmp_path):

@@ -95,5 +95,8 @@ def verdict(results: dict[int, dict[str, dict]]) -> str:
                 + (f" (stock {stock['p90_ms']:.1f})" if stock and "p90_ms" in stock else ""),
                 f"search download {ours['download_gz'] / 1e6:.2f} MB gzip",
             ]
+        for name, side in (("papercat", ours), ("stock", stock or {})):
+            if "browser_error" in side:
+                checks.append(f"search in Chromium failed for {name}: {side['browser_error']}")
         out.append(f"At {n:,} papers: " + "; ".join(checks) + ".")
     return "\n\n".join(out)

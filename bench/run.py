@@ -216,7 +216,11 @@ def bench_size(
         for name, folder in (("papercat", site), ("stock", work / "site-stock")):
             if name in result:
                 print(f"[{n}] measuring search in Chromium ({name})", file=sys.stderr)
-                result[name].update(measure_browser(folder, name == "stock"))
+                try:
+                    result[name].update(measure_browser(folder, name == "stock"))
+                except Exception as exc:  # e.g. the tab crashed: say so and go on
+                    print(f"[{n}] search in Chromium ({name}) failed: {exc}", file=sys.stderr)
+                    result[name]["browser_error"] = str(exc).splitlines()[0]
     return result
 
 

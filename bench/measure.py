@@ -61,6 +61,18 @@ def search_files(site: Path, stock: bool) -> list[Path]:
     ]  # fmt: skip
 
 
+def site_figures(site: Path, stock: bool) -> dict[str, float]:
+    """Sizes of a built site: all of it, a paper page, and what search downloads."""
+    files = search_files(site, stock)
+    index = files[0] if stock else files[2]  # Material's search_index.json; our index
+    return {
+        "site_mb": folder_bytes(site) / 1e6, "paper_kb": paper_page_kb(site),
+        "index_raw": index.stat().st_size, "index_gz": gz(index),
+        "download_raw": sum(f.stat().st_size for f in files),
+        "download_gz": sum(gz(f) for f in files),
+    }  # fmt: skip
+
+
 # Page-side measurement: type each query a character at a time; for each keystroke the
 # time from the input event to its results on screen.
 KEYSTROKES_JS = """

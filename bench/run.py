@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.measure import folder_bytes, gz, measure_browser, paper_page_kb, search_files
+from bench.measure import folder_bytes, measure_browser, paper_page_kb, site_figures
 from bench.report import report, verdict
 from bench.synth import make_catalogue
 
@@ -185,14 +185,8 @@ def bench_size(
     print(f"[{n}] make build (papercat)", file=sys.stderr)
     build_s, build_rss, stages = make_build(work, content)
     site = work / "site"
-    files = search_files(site, False)
-    ours = {
-        "papers": n, "build_s": build_s, "build_peak_mb": build_rss / 1e6, "stages_ms": stages,
-        "site_mb": folder_bytes(site) / 1e6, "paper_kb": paper_page_kb(site),
-        "index_raw": files[2].stat().st_size, "index_gz": gz(files[2]),
-        "download_raw": sum(f.stat().st_size for f in files),
-        "download_gz": sum(gz(f) for f in files),
-    }  # fmt: skip
+    ours = {"papers": n, "build_s": build_s, "build_peak_mb": build_rss / 1e6,
+            "stages_ms": stages, **site_figures(site, stock=False)}  # fmt: skip
     if edits:
         rebuilds(work, content, ours)
     result = {"papercat": ours}
@@ -203,15 +197,8 @@ def bench_size(
         plain_pages(content, work / "docs-plain")
         stock_s, stock_rss, _ = run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f",
                                      str(mkdocs_config(work, True))])  # fmt: skip
-        stock_site = work / "site-stock"
-        sfiles = search_files(stock_site, True)
-        result["stock"] = {
-            "build_s": stock_s, "build_peak_mb": stock_rss / 1e6,
-            "site_mb": folder_bytes(stock_site) / 1e6, "paper_kb": paper_page_kb(stock_site),
-            "index_raw": sfiles[0].stat().st_size, "index_gz": gz(sfiles[0]),
-            "download_raw": sum(f.stat().st_size for f in sfiles),
-            "download_gz": sum(gz(f) for f in sfiles),
-        }  # fmt: skip
+        result["stock"] = {"build_s": stock_s, "build_peak_mb": stock_rss / 1e6,
+                           **site_figures(work / "site-stock", stock=True)}  # fmt: skip
     if browser:
         for name, folder in (("papercat", site), ("stock", work / "site-stock")):
             if name in result:

@@ -16,6 +16,7 @@ to them, so no page or section is ever empty.
 
 from __future__ import annotations
 
+import functools
 import json
 import unicodedata
 import urllib.parse
@@ -47,14 +48,14 @@ class Facet:
     slugs: dict[str, str]  # display value -> page slug (for every value: slugs never move)
     least: int = 1  # papers a value needs for a page of its own
 
-    @property
+    @functools.cached_property  # read by every listing and page template
     def paged(self) -> dict[str, tuple[Paper, ...]]:
         """The values that have a page, in display order."""
         return {v: ps for v, ps in self.groups.items() if len(ps) >= self.least}
 
     def url(self, value: str) -> str:
         """Its page, or for a value without one, the search results that list its papers."""
-        if len(self.groups[value]) >= self.least:
+        if value in self.paged:
             return f"{self.plural}/{self.slugs[value]}/"
         query = f'{self.name}:"{value}"' if " " in value else f"{self.name}:{value}"
         return "search/?q=" + urllib.parse.quote(query, safe="")
@@ -150,9 +151,10 @@ def write_pages(catalogue: Catalogue, write: Writer, out: Path) -> dict[str, Fac
     has_years = "year" in found
     (out / TABLE_DATA).write_text(table_json(catalogue), encoding="utf-8")
     head = listing_head("All papers", TABLE_DESCRIPTION)
+    paged = browsable(found)
     write("all-papers.md", "all-papers.md.j2", base="../", first=first, has_years=has_years,
-          data=TABLE_DATA, facets=browsable(found), head=head)  # fmt: skip
-    for facet in browsable(found).values():
+          data=TABLE_DATA, facets=paged, head=head)  # fmt: skip
+    for facet in paged.values():
         write(f"{facet.plural}/index.md", "facet-index.md.j2", base="../", facet=facet)
         for value, papers in facet.paged.items():
             write(f"{facet.plural}/{facet.slugs[value]}.md", "facet.md.j2", base="../../",

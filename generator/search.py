@@ -254,19 +254,19 @@ def suggestions(catalogue: Catalogue) -> dict[str, list[list[object]]]:
     Pages are ``topics/<id>/``, ``authors/<slug>/`` and ``venues/<slug>/`` (browse.py)."""
     facets = browse.facets(catalogue)
 
-    def rows(name: str, least: int = 1) -> list[list[object]]:
+    def rows(name: str) -> list[list[object]]:
+        """The values with a page of their own (authors: ``MIN_AUTHOR_PAPERS``)."""
         facet = facets.get(name)
         if facet is None:
             return []
-        groups = facet.groups.items()
-        return [[v, facet.slugs[v], len(ps)] for v, ps in groups if len(ps) >= least]
+        return [[v, facet.slugs[v], len(ps)] for v, ps in facet.paged.items()]
 
     return {
         "topics": [
             [len(catalogue.papers_in(t.id)), [k.rstrip("*") for k in t.keywords]]
             for t in catalogue.topics
         ],
-        "authors": rows("author", MIN_AUTHOR_PAPERS),
+        "authors": rows("author"),
         "venues": rows("venue"),
     }
 

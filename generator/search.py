@@ -31,7 +31,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from lunr import __TARGET_JS_VERSION__ as LUNR_VERSION
 from lunr import get_default_builder
 from lunr.builder import Builder
 from lunr.pipeline import Pipeline
@@ -41,6 +40,7 @@ from lunr.token import Token
 from lunr.trimmer import trimmer
 
 from . import browse, readlinks, spelling
+from .lunrindex import TermCounts, compact_index, count_terms
 from .model import Catalogue, Paper, Problem
 
 EXCLUDE = {"search": {"exclude": True}}
@@ -62,9 +62,6 @@ MIN_AUTHOR_PAPERS = browse.AUTHOR_PAGE_MIN  # suggested in the box = has a page
 # rank little. The seed catalogue (about 20,000 pairs) keeps every word.
 ABSTRACT_BUDGET = 300_000
 MIN_ABSTRACT_TERMS = 24
-# Varint digits: a "TERM" digit ends a number, "CONT" digits come before it.
-TERM = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
-CONT = "abcdefghijklmnopqrstuvwxyzWXYZ!#"
 
 _SPLIT = re.compile(SEPARATOR)
 
@@ -143,27 +140,39 @@ def _prune_abstracts(docs: list[dict[str, object]], budget: int) -> None:
     if sum(df.values()) <= budget:
         return
     keep = max(MIN_ABSTRACT_TERMS, budget // len(docs))
+    idf = {t: math.log(len(docs) / n) for t, n in df.items()}
     for doc, count in zip(docs, counts, strict=True):
         if len(count) <= keep:
             continue
-        ranked = sorted(count, key=lambda t: (-count[t] * math.log(len(docs) / df[t]), t))
+        ranked = sorted(count, key=lambda t: (-count[t] * idf[t], t))
         kept = set(ranked[:keep])
         doc["abstract"] = [w for w in doc["abstract"] if term(w) in kept]  # type: ignore[attr-defined]
 
 
-def builder(catalogue: Catalogue) -> Builder:
-    """A lunr.py builder with every paper added: tokenized, then lunr's default
-    pipeline (trimmer, stop-word filter, stemmer) with British spellings made American
-    before the stemmer. Queries run the same two steps (the serialized search
-    pipeline names both; the browser registers the same spelling function)."""
+def _pipelines() -> tuple[Pipeline, Pipeline]:
+    """lunr's default pipeline (trimmer, stop-word filter, stemmer) with British
+    spellings made American before the stemmer, and the query pipeline's two steps."""
+    pipeline, search_pipeline = Pipeline(), Pipeline()
+    pipeline.add(trimmer, stop_word_filter, spelling.SPELLING, cached_stemmer)
+    search_pipeline.add(spelling.SPELLING, stemmer)
+    return pipeline, search_pipeline
+
+
+def _prepared(catalogue: Catalogue) -> list[dict[str, object]]:
     docs = _documents(catalogue)
     spelling.SPELLING.use(_spellings(docs))
     _prune_abstracts(docs, ABSTRACT_BUDGET)
+    return docs
+
+
+def builder(catalogue: Catalogue) -> Builder:
+    """A lunr.py builder with every paper added: tokenized, then the pipeline of
+    ``_pipelines``. Queries run the same two steps (the serialized search pipeline
+    names both; the browser registers the same spelling function). The build uses
+    ``term_counts``, which gives the same counts faster; this is its reference."""
+    docs = _prepared(catalogue)
     lunr_builder = get_default_builder()
-    lunr_builder.pipeline = Pipeline()
-    lunr_builder.pipeline.add(trimmer, stop_word_filter, spelling.SPELLING, cached_stemmer)
-    lunr_builder.search_pipeline = Pipeline()
-    lunr_builder.search_pipeline.add(spelling.SPELLING, stemmer)
+    lunr_builder.pipeline, lunr_builder.search_pipeline = _pipelines()
     lunr_builder.ref("ref")
     for name, boost in FIELDS.items():
         lunr_builder.field(name, boost=boost)
@@ -172,67 +181,10 @@ def builder(catalogue: Catalogue) -> Builder:
     return lunr_builder
 
 
-def _varint(n: int) -> str:
-    digits = []
-    while True:
-        digits.append(n & 31)
-        n >>= 5
-        if not n:
-            break
-    digits.reverse()
-    return "".join(CONT[d] for d in digits[:-1]) + TERM[digits[-1]]
-
-
-def compact_index(lunr_builder: Builder) -> dict[str, object]:
-    """The index as postings, term frequencies and field lengths, about a third of
-    lunr's serialized size (gzipped).
-
-    lunr's serialized index repeats every (term, field, paper) twice, once as a
-    posting and once as a field-vector score with three decimals. Both follow from
-    the postings, the term frequencies and the field lengths, so only those are sent;
-    the worker recomputes the scores with lunr's formula (BM25, the builder's ``b``
-    and ``k1``, field boosts), rebuilds lunr's serialized form and loads it with
-    ``lunr.Index.load``. Per field, a term's papers are one chunk of varints (gap
-    to the previous paper times two, plus one if a term frequency above one follows);
-    chunks are separated by spaces in sorted term order.
-    """
-    fields = list(lunr_builder._fields)
-    terms = sorted(lunr_builder.inverted_index)
-    count = lunr_builder.document_count
-    postings = []
-    for field_name in fields:
-        frequencies = [
-            lunr_builder.field_term_frequencies[f"{field_name}/{n}"] for n in range(count)
-        ]
-        chunks = []
-        for term in terms:
-            refs = sorted(map(int, lunr_builder.inverted_index[term][field_name]))
-            parts, previous = [], -1
-            for ref in refs:
-                tf = frequencies[ref][term]
-                parts.append(_varint((ref - previous) * 2 + (tf > 1)))
-                if tf > 1:
-                    parts.append(_varint(tf))
-                previous = ref
-            chunks.append("".join(parts))
-        postings.append(" ".join(chunks))
-    lengths = [
-        "".join(_varint(lunr_builder.field_lengths[f"{f}/{n}"]) for n in range(count))
-        for f in fields
-    ]
-    return {
-        "format": "papercat-lunr-1",
-        "version": LUNR_VERSION,
-        "fields": fields,
-        "boosts": [lunr_builder._fields[f].boost for f in fields],
-        "b": lunr_builder._b,
-        "k1": lunr_builder._k1,
-        "count": count,
-        "pipeline": lunr_builder.search_pipeline.serialize(),
-        "terms": " ".join(terms),
-        "postings": postings,
-        "lengths": lengths,
-    }
+def term_counts(catalogue: Catalogue) -> TermCounts:
+    """What ``builder`` records, counted by ``lunrindex.count_terms``."""
+    reference = get_default_builder()  # for lunr's defaults of b and k1
+    return count_terms(_prepared(catalogue), FIELDS, *_pipelines(), reference._b, reference._k1)  # type: ignore[arg-type]
 
 
 def _display(catalogue: Catalogue, paper: Paper) -> list[object]:
@@ -311,7 +263,7 @@ def missing_lunr() -> list[Problem]:
 
 def build(catalogue: Catalogue) -> SearchBundle:
     """Every search file: index, display data, lunr.js, manifest and the results page."""
-    index = _compact(compact_index(builder(catalogue)))
+    index = _compact(compact_index(term_counts(catalogue)))
     docs = _compact(display_data(catalogue))
     spelling_json = _compact(spelling.SPELLING.mapping)  # what the index was built with
     lunr_js = LUNR_JS.read_bytes()

@@ -15,10 +15,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lunr import get_default_builder
 from lunr.index import Index
 
 from generator import search
 from generator.build import build
+from generator.load import load_tree
+from generator.lunrindex import TermCounts, compact_index, count_terms
+from generator.model import Catalogue
+from generator.validate import validate
 from tests.conftest import FIXTURES, IN_CI, ROOT
 
 MINI = FIXTURES / "search-mini"
@@ -245,3 +252,46 @@ def test_large_catalogues_keep_the_most_distinctive_abstract_terms(mini, monkeyp
 
         if dropped:
             assert min(map(score, kept)) >= max(map(score, dropped)), paper.id
+
+
+def _both_ways(catalogue) -> tuple[dict, dict]:
+    fast = compact_index(search.term_counts(catalogue))
+    return fast, compact_index(TermCounts.from_builder(search.builder(catalogue)))
+
+
+def test_fast_counts_equal_lunr_py_builder(mini, monkeypatch):
+    """The build counts terms itself (lunrindex.count_terms); lunr.py's builder is the
+    reference, pruned or not."""
+    _, catalogue = mini
+    fast, reference = _both_ways(catalogue)
+    assert fast == reference and fast["count"] == len(catalogue.papers)
+    monkeypatch.setattr(search, "ABSTRACT_BUDGET", 10)
+    monkeypatch.setattr(search, "MIN_ABSTRACT_TERMS", 4)
+    pruned, reference = _both_ways(catalogue)
+    assert pruned == reference and pruned["postings"] != fast["postings"]
+
+
+def test_fast_counts_equal_lunr_py_builder_on_the_seed_catalogue():
+    papers, topics, _ = validate(*load_tree(ROOT / "content")[:2])
+    fast, reference = _both_ways(Catalogue(papers=papers, topics=topics))
+    assert fast == reference
+
+
+WORDS = st.text(alphabet="abcé-'’.sz0 ", min_size=0, max_size=8) | st.sampled_from(
+    ["colour", "the", "and", "modelling", "'quoted'", "", "analyse", "running", "runs"]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(docs=st.lists(st.lists(WORDS, max_size=12), min_size=1, max_size=6))
+def test_count_terms_equals_lunr_py_builder(docs):
+    """Any token lists, the same counts and lengths as lunr.py's Builder.add."""
+    pipeline, search_pipeline = search._pipelines()
+    builder = get_default_builder()
+    builder.pipeline, builder.search_pipeline = search._pipelines()
+    builder.ref("ref")
+    builder.field("text", boost=2)
+    for n, words in enumerate(docs):
+        builder.add({"ref": str(n), "text": words})
+    fast = count_terms([{"text": w} for w in docs], {"text": 2}, pipeline, search_pipeline)
+    assert compact_index(fast) == compact_index(TermCounts.from_builder(builder))

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import exports, icons, links, render, search
+from .forked import Forked
 from .load import display_path, load_tree
+from .memo import Memo
 from .model import Catalogue, ContentError, Problem, frozen_map
 from .pages import load_pages
 from .validate import validate
@@ -31,24 +33,35 @@ class BuildResult:
     problems: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
     written: int = 0
-
-    @property
-    def seconds(self) -> float:
-        return sum(self.timings.values())
+    seconds: float = 0.0  # wall time: search overlaps links
+    reused: int = 0  # per-paper results taken from the memo (memo.py)
+    computed: int = 0  # ... and computed
 
 
 class _Timer:
     def __init__(self, verbose: bool):
         self.verbose = verbose
         self.timings: dict[str, float] = {}
+        self.start = time.perf_counter()
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    def record(self, name: str, seconds: float) -> None:
+        self.timings[name] = seconds
+        if self.verbose:
+            print(f"  {name:<13} {seconds * 1000:8.1f} ms", file=sys.stderr)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         start = time.perf_counter()
         yield
-        self.timings[name] = time.perf_counter() - start
-        if self.verbose:
-            print(f"  {name:<13} {self.timings[name] * 1000:8.1f} ms", file=sys.stderr)
+        self.record(name, time.perf_counter() - start)
+
+
+def cache_folder(content: Path) -> Path:
+    """``.cache/papercat/`` beside ``content/`` (where sitebuild keeps its cache too)."""
+    return content.resolve().parent / ".cache" / "papercat"
 
 
 def _fail_on(problems: list[Problem], strict: bool) -> None:
@@ -63,11 +76,17 @@ def build(
     strict: bool = False,
     verbose: bool = False,
     after_render: Callable[[Path], None] | None = None,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
-    """Build the Markdown site for ``content`` into ``out``; raise ContentError on errors."""
+    """Build the Markdown site for ``content`` into ``out``; raise ContentError on errors.
+
+    With ``cache_dir``, per-paper results (citations, paper pages) whose inputs did not
+    change since the last build come from the memo there (memo.py); the output is the
+    same as without it."""
     timer = _Timer(verbose)
+    memo = Memo.in_folder(cache_dir)
     with timer.stage("load"):
-        paper_records, topic_records, problems = load_tree(content)
+        paper_records, topic_records, problems = load_tree(content, memo)
         pages, page_sources, page_problems = load_pages(content)
         problems += page_problems
     with timer.stage("validate"):
@@ -76,35 +95,50 @@ def build(
         _fail_on(problems, strict)
     with timer.stage("topics"):
         pass  # the taxonomy is validated; per-topic lists are derived in render
-    with timer.stage("links"):
-        related = links.related_papers(papers, topics)
-        versions = links.versions(papers)
-    catalogue = Catalogue(
-        papers=papers,
-        topics=topics,
-        related=frozen_map(related),
-        versions=frozen_map(versions),
-        pages=frozen_map(pages),
-        page_sources=frozen_map(page_sources),
-        topics_source=display_path(content / "topics.yml", content.parent),
-    )
-    with timer.stage("search"):
-        _fail_on(search.missing_lunr(), strict)
-        search_files = search.build(catalogue)
+    _fail_on(search.missing_lunr(), strict)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=out.parent) as tmp:
         staging = Path(tmp)
+
+        def search_stage() -> float:
+            start = time.perf_counter()
+            search.build(Catalogue(papers=papers, topics=topics)).write(staging)
+            return time.perf_counter() - start
+
+        # The search index needs neither related papers nor pages: it is built on the
+        # other core while links run, forked while the heap is still small (after a
+        # fork, every page either process writes to is copied).
+        child = Forked(search_stage)
+        try:
+            with timer.stage("links"):
+                related = links.related_papers(papers, topics)
+                versions = links.versions(papers)
+        except BaseException:
+            child.cancel()
+            raise
+        timer.record("search", child.result())
+        catalogue = Catalogue(
+            papers=papers,
+            topics=topics,
+            related=frozen_map(related),
+            versions=frozen_map(versions),
+            pages=frozen_map(pages),
+            page_sources=frozen_map(page_sources),
+            topics_source=display_path(content / "topics.yml", content.parent),
+        )
         with timer.stage("render"):
-            render.render_site(catalogue, staging)
+            render.render_site(catalogue, staging, memo)
             icons.write(staging)
-            search_files.write(staging)
         with timer.stage("exports"):
-            exports.write(catalogue, staging)
+            exports.write(catalogue, staging, memo)
         if after_render:
             after_render(staging)  # test hook: fail "halfway" after rendering
         with timer.stage("write"):
             written = sync_tree(staging, out)
-    return BuildResult(catalogue, problems, timer.timings, written)
+            memo.save()
+    return BuildResult(
+        catalogue, problems, timer.timings, written, timer.elapsed(), memo.hits, memo.misses
+    )
 
 
 def sync_tree(src: Path, dst: Path) -> int:

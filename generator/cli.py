@@ -33,10 +33,13 @@ def main() -> None:
               show_default=True, help="Folder to write the Markdown site into.")  # fmt: skip
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Print the time of each stage.")
-def build(content: Path, out: Path, strict: bool, verbose: bool) -> None:
+@click.option("--no-cache", is_flag=True,
+              help="Do not reuse or keep per-paper results in .cache/papercat/ (same output).")  # fmt: skip
+def build(content: Path, out: Path, strict: bool, verbose: bool, no_cache: bool) -> None:
     """Validate content and write the Markdown site to docs/ (atomically)."""
+    cache = None if no_cache else build_mod.cache_folder(content)
     try:
-        result = build_mod.build(content, out, strict=strict, verbose=verbose)
+        result = build_mod.build(content, out, strict=strict, verbose=verbose, cache_dir=cache)
     except ContentError as exc:
         print_problems(exc.problems, strict=strict)
         sys.exit(1)

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from . import cite, feeds, readlinks, venues
+from .memo import Memo
 from .model import Catalogue, Paper
 from .siteinfo import paper_url
 
@@ -59,18 +60,23 @@ def papers_json(catalogue: Catalogue) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def papers_bib(catalogue: Catalogue) -> str:
+def papers_bib(catalogue: Catalogue, memo: Memo | None = None) -> str:
     """Every paper as one BibTeX entry, keyed by id, in id order."""
-    entries = [
-        (cite.bib_key(p), cite.bib_entry(p, paper_url(p.id), catalogue.topic_names(p)))
-        for p in catalogue.papers
-    ]
-    return cite.bibtex(entries)
+    memo = memo or Memo()
+
+    def entry(p: Paper) -> str:
+        args = (p, paper_url(p.id), catalogue.topic_names(p))
+        return memo.get(
+            "bib-entry", args, lambda: cite.bibtex([(cite.bib_key(p), cite.bib_entry(*args))])
+        )
+
+    # pybtex separates entries with one blank line: the same text as one bibtex() call.
+    return "\n".join(map(entry, catalogue.papers)) if catalogue.papers else cite.bibtex([])
 
 
-def write(catalogue: Catalogue, out: Path) -> None:
+def write(catalogue: Catalogue, out: Path, memo: Memo | None = None) -> None:
     """Write the exports into the staging folder ``out``."""
     (out / "papers.json").write_text(papers_json(catalogue), encoding="utf-8")
     (out / "papers.schema.json").write_bytes(SCHEMA.read_bytes())
-    (out / "papers.bib").write_text(papers_bib(catalogue), encoding="utf-8")
+    (out / "papers.bib").write_text(papers_bib(catalogue, memo), encoding="utf-8")
     feeds.write_feeds(catalogue, out)

@@ -16,6 +16,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .fields import describe
+from .memo import Memo
 from .model import Problem, Record, frozen_map
 
 MAX_FILE_BYTES = 256 * 1024  # a paper file is a few KB; anything near this is hostile
@@ -175,13 +176,26 @@ def construct_checked(node: Node, shown: str) -> tuple[object, list[Problem]]:
     return None, [Problem(shown, node.start_mark.line + 1, "file", "invalid YAML value")]
 
 
-def load_mapping(path: Path, root: Path | None = None) -> tuple[Record | None, list[Problem]]:
-    """Load a file whose document is a mapping (a paper file)."""
+def load_mapping(
+    path: Path, root: Path | None = None, memo: Memo | None = None
+) -> tuple[Record | None, list[Problem]]:
+    """Load a file whose document is a mapping (a paper file); with ``memo``, a text
+    parsed by an earlier build is not parsed again."""
     shown = display_path(path, root)
     text, problems = read_text(path, shown)
     if text is None:
         return None, problems
-    return parse_mapping(text, shown)
+    if memo is None:
+        return parse_mapping(text, shown)
+
+    def parse() -> tuple[tuple[dict, dict] | None, list[Problem]]:
+        record, found = parse_mapping(text, shown)  # a mappingproxy does not pickle
+        return (dict(record.data), dict(record.lines)) if record else None, found
+
+    parsed, problems = memo.get("parse", (shown, text), parse)
+    if parsed is None:
+        return None, problems
+    return Record(shown, frozen_map(parsed[0]), frozen_map(parsed[1])), list(problems)
 
 
 def parse_mapping(text: str, shown: str) -> tuple[Record | None, list[Problem]]:
@@ -225,7 +239,9 @@ def load_sequence(path: Path, root: Path | None = None) -> tuple[list[Record], l
     return records, problems
 
 
-def load_tree(content: Path) -> tuple[list[Record], list[Record], list[Problem]]:
+def load_tree(
+    content: Path, memo: Memo | None = None
+) -> tuple[list[Record], list[Record], list[Problem]]:
     """Load ``content/papers/*.yml`` and ``content/topics.yml`` (sorted, deterministic)."""
     root = content.parent
     problems: list[Problem] = []
@@ -244,7 +260,7 @@ def load_tree(content: Path) -> tuple[list[Record], list[Record], list[Problem]]
             Problem(display_path(path, root), 1, "file", "paper files must end in .yml")
         )
     for path in sorted(paper_dir.glob("*.yml")):
-        record, found = load_mapping(path, root)
+        record, found = load_mapping(path, root, memo)
         problems += found
         if record is not None:
             papers.append(record)

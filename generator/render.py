@@ -15,10 +15,12 @@ import json
 import re
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from . import browse, cite, fieldmap, pagemeta, readlinks, search
+from .browse import Facet
+from .memo import Memo
 from .model import Catalogue, Paper
 from .siteinfo import paper_url
 from .topics import children, counts
@@ -81,16 +83,49 @@ def paper_description(paper: Paper) -> str:
     return f"{text} {NO_ABSTRACT}"
 
 
-def cite_formats(catalogue: Catalogue, paper: Paper) -> list[dict[str, str]]:
+def cite_formats(
+    catalogue: Catalogue, paper: Paper, memo: Memo | None = None
+) -> list[dict[str, str]]:
     """The paper's citation in BibTeX, RIS and CSL-JSON, for the page's Cite box."""
-    url = paper_url(paper.id)
-    names = catalogue.topic_names(paper)
-    args = (paper, url, names, False)  # no abstract: a citation to paste, not a record
+    args = (paper, paper_url(paper.id), catalogue.topic_names(paper), False)
+    # No abstract: a citation to paste, not a record.
+    return (memo or Memo()).get("cite-box", args, lambda: _cite_formats(*args))
+
+
+def _cite_formats(*args) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
     return [
         {"id": "bibtex", "label": "BibTeX", "text": cite.paper_bibtex(*args)},
         {"id": "ris", "label": "RIS", "text": cite.paper_ris(*args)},
         {"id": "csl", "label": "CSL-JSON", "text": cite.csl_json([cite.paper_csl(*args)])},
     ]
+
+
+def paper_view(
+    catalogue: Catalogue, facets: dict[str, Facet], paper: Paper, memo: Memo | None = None
+) -> dict[str, object]:
+    """Everything ``paper.md.j2`` reads, as plain values: the template gets this and
+    nothing else (StrictUndefined), so equal views make equal pages (the memo's key)."""
+    description = paper_description(paper)
+    related = catalogue.related.get(paper.id, ())
+    versions = catalogue.versions.get(paper.id, ())
+    return {
+        "base": "../../",
+        "p": paper,
+        "description": description,
+        "byline": byline(paper),
+        "links": readlinks.paper_links(paper),
+        "searches": [] if readlinks.has_direct(paper) else readlinks.search_links(paper.title),
+        "no_abstract": NO_ABSTRACT,
+        "related": related,
+        "versions": versions,
+        "titles": {i: catalogue.paper(i).title for i in (*versions, *(r.id for r in related))},
+        "topic_names": {t: catalogue.topic(t).name for t in paper.topics},
+        "author_urls": {a: facets["author"].url(a) for a in paper.authors},
+        "venue_url": facets["venue"].url(paper.venue) if paper.venue else "",
+        "year_url": facets["year"].url(str(paper.year)) if paper.year else "",
+        "cite": cite_formats(catalogue, paper, memo),
+        "head": pagemeta.paper_head(catalogue, paper, description),
+    }
 
 
 def environment() -> Environment:
@@ -117,8 +152,13 @@ def _recent(catalogue: Catalogue) -> list[Paper]:
     return sorted(catalogue.papers, key=lambda p: (-p.added.toordinal(), p.id))[:RECENT]
 
 
-def render_site(catalogue: Catalogue, out: Path) -> None:
-    """Write every page of the site as Markdown into ``out``."""
+def _paper_page(template: Template, view: dict[str, object]) -> str:
+    return template.render(**view, topic_name=view["topic_names"].__getitem__)  # type: ignore[attr-defined]
+
+
+def render_site(catalogue: Catalogue, out: Path, memo: Memo | None = None) -> None:
+    """Write every page of the site as Markdown into ``out``; paper pages whose inputs
+    are unchanged come from ``memo``."""
     env = environment()
     topic_counts = counts(catalogue.topics, catalogue.papers)
     subtopics = children(catalogue.topics)
@@ -153,23 +193,14 @@ def render_site(catalogue: Catalogue, out: Path) -> None:
         write(f"topics/{topic.id}.md", "topic.md.j2", base="../../", topic=topic, papers=papers,
               chart=fieldmap.topic_chart(papers),
               head=pagemeta.listing_head(topic.name, topic.description, [feed]))  # fmt: skip
+    memo = memo or Memo()
+    template = env.get_template("paper.md.j2")
     for paper in catalogue.papers:
-        description = paper_description(paper)
-        write(
-            f"papers/{paper.id}.md",
-            "paper.md.j2",
-            base="../../",
-            p=paper,
-            description=description,
-            byline=byline(paper),
-            links=readlinks.paper_links(paper),
-            searches=[] if readlinks.has_direct(paper) else readlinks.search_links(paper.title),
-            no_abstract=NO_ABSTRACT,
-            related=catalogue.related.get(paper.id, ()),
-            versions=catalogue.versions.get(paper.id, ()),
-            cite=cite_formats(catalogue, paper),
-            head=pagemeta.paper_head(catalogue, paper, description),
-        )
+        view = paper_view(catalogue, facets, paper, memo)
+        text = memo.get("paper-page", view, lambda view=view: _paper_page(template, view))
+        target = out / page_path(f"papers/{paper.id}.md")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
     for name, text in sorted(catalogue.pages.items()):
         if name != "home":
             source = catalogue.page_sources.get(name)

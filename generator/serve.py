@@ -15,7 +15,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import build
+from .build import build, cache_folder
 from .model import ContentError
 from .report import print_problems
 
@@ -39,7 +39,7 @@ class _Rebuild(FileSystemEventHandler):
 
     def run(self) -> bool:
         try:
-            result = build(self.content, self.out)
+            result = build(self.content, self.out, cache_dir=cache_folder(self.content))
         except ContentError as exc:
             print_problems(exc.problems)
             print("Build failed; still serving the previous site.", file=sys.stderr)

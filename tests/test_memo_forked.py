@@ -1,0 +1,78 @@
+"""The generator's memo (memo.py) and its forked stage (forked.py)."""
+
+from __future__ import annotations
+
+import os
+import pickle
+
+import pytest
+
+from generator import memo as memo_mod
+from generator.forked import ChildError, Forked
+from generator.memo import Memo
+
+
+def test_memo_computes_once_per_inputs_and_keeps_what_was_used(tmp_path):
+    calls = []
+    first = Memo.in_folder(tmp_path)
+
+    def compute(value):
+        calls.append(value)
+        return value.upper()
+
+    assert first.get("k", ("a", 1), lambda: compute("a")) == "A"
+    assert first.get("k", ("a", 1), lambda: compute("x")) == "A"  # same inputs: not again
+    assert first.get("k", ("a", 2), lambda: compute("b")) == "B"
+    assert first.get("other", ("a", 1), lambda: compute("c")) == "C"  # kinds are apart
+    assert calls == ["a", "b", "c"] and (first.hits, first.misses) == (1, 3)
+    first.save()
+    second = Memo.in_folder(tmp_path)
+    assert second.get("k", ("a", 2), lambda: compute("z")) == "B"
+    second.save()  # only what the second build used is kept
+    third = Memo.in_folder(tmp_path)
+    assert third.get("k", ("a", 1), lambda: compute("again")) == "AGAIN"
+    assert calls == ["a", "b", "c", "again"]
+
+
+@pytest.mark.parametrize("data", [b"", b"\x00not a pickle", pickle.dumps(["a", "list"])])
+def test_a_corrupt_memo_is_an_empty_one(tmp_path, data):
+    Memo.in_folder(tmp_path).path.write_bytes(data)
+    memo = Memo.in_folder(tmp_path)
+    assert memo.get("k", 1, lambda: "fresh") == "fresh" and memo.misses == 1
+
+
+def test_other_code_means_another_memo_file(tmp_path, monkeypatch):
+    Memo.in_folder(tmp_path).save()
+    old = Memo.in_folder(tmp_path).path
+    monkeypatch.setattr(memo_mod, "fingerprint", lambda: "0" * 16)
+    new = Memo.in_folder(tmp_path)
+    assert new.path != old and new.get("k", 1, lambda: "x") == "x" and new.misses == 1
+    new.save()
+    assert [p.name for p in tmp_path.iterdir()] == [new.path.name]  # the stale one is gone
+
+
+def test_fingerprint_covers_templates_and_libraries():
+    assert len(memo_mod.fingerprint()) == 16
+    assert {"jinja2", "pybtex", "pylatexenc"} <= set(memo_mod.LIBRARIES)
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_forked_returns_the_result_or_the_childs_error(parallel):
+    data = list(range(1000))
+    job = Forked(lambda: (sum(data), os.getpid()), parallel=parallel)
+    total, pid = job.result()
+    assert total == sum(data) and job.result()[0] == total
+    assert (pid != os.getpid()) == parallel
+
+    def fail():
+        raise ValueError("broken in the child")
+
+    with pytest.raises((ChildError, ValueError), match="broken in the child"):
+        Forked(fail, parallel=parallel).result()
+
+
+def test_forked_child_can_be_cancelled():
+    job = Forked(lambda: __import__("time").sleep(30), parallel=True)
+    job.cancel()
+    with pytest.raises(ChildError):
+        job.result()

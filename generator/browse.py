@@ -23,7 +23,6 @@ import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from .model import Catalogue, Paper
 from .pagemeta import listing_head
@@ -144,12 +143,14 @@ def table_json(catalogue: Catalogue) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def write_pages(catalogue: Catalogue, write: Writer, out: Path) -> dict[str, Facet]:
+def write_pages(
+    catalogue: Catalogue, write: Writer, emit: Callable[[str, str], None]
+) -> dict[str, Facet]:
     """Write All papers, its data file and the facet pages; return the facets."""
     found = facets(catalogue)
     first = _by_title(catalogue.papers)[:FIRST_ROWS]
     has_years = "year" in found
-    (out / TABLE_DATA).write_text(table_json(catalogue), encoding="utf-8")
+    emit(TABLE_DATA, table_json(catalogue))
     head = listing_head("All papers", TABLE_DESCRIPTION)
     paged = browsable(found)
     write("all-papers.md", "all-papers.md.j2", base="../", first=first, has_years=has_years,

@@ -9,16 +9,15 @@ so a failed build never leaves a half-written site.
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import exports, icons, links, render, search
+from . import exports, fieldmap, icons, links, render, search
 from .forked import Forked
 from .load import display_path, load_tree
 from .memo import Memo
@@ -100,15 +99,20 @@ def build(
     with tempfile.TemporaryDirectory(prefix=".build-", dir=out.parent) as tmp:
         staging = Path(tmp)
 
-        def search_stage() -> float:
-            start = time.perf_counter()
-            search.build(Catalogue(papers=papers, topics=topics)).write(staging)
-            return time.perf_counter() - start
+        def search_and_map() -> tuple[dict[str, float], fieldmap.FieldMap]:
+            side = _Timer(verbose=False)
+            bare = Catalogue(papers=papers, topics=topics)
+            with side.stage("search"):
+                search.build(bare).write(staging)
+            with side.stage("map"):
+                field_map = fieldmap.field_map(bare)
+            return side.timings, field_map
 
-        # The search index needs neither related papers nor pages: it is built on the
-        # other core while links run, forked while the heap is still small (after a
-        # fork, every page either process writes to is copied).
-        child = Forked(search_stage)
+        # The search index and the map need neither related papers nor pages: they are
+        # made on the other core while links run, forked while the heap is still small
+        # (after a fork, every page either process writes to is copied) and before the
+        # parent has started any thread pool.
+        child = Forked(search_and_map)
         try:
             with timer.stage("links"):
                 related = links.related_papers(papers, topics)
@@ -116,7 +120,9 @@ def build(
         except BaseException:
             child.cancel()
             raise
-        timer.record("search", child.result())
+        side_timings, field_map = child.result()
+        for name, seconds in side_timings.items():
+            timer.record(name, seconds)
         catalogue = Catalogue(
             papers=papers,
             topics=topics,
@@ -127,40 +133,48 @@ def build(
             topics_source=display_path(content / "topics.yml", content.parent),
         )
         with timer.stage("render"):
-            render.render_site(catalogue, staging, memo)
+            pages = render.render_pages(catalogue, memo, field_map)
             icons.write(staging)
         with timer.stage("exports"):
             exports.write(catalogue, staging, memo)
         if after_render:
             after_render(staging)  # test hook: fail "halfway" after rendering
         with timer.stage("write"):
-            written = sync_tree(staging, out)
+            written = sync_tree(staging, out, pages)
             memo.save()
     return BuildResult(
         catalogue, problems, timer.timings, written, timer.elapsed(), memo.hits, memo.misses
     )
 
 
-def sync_tree(src: Path, dst: Path) -> int:
-    """Make ``dst`` equal to ``src``, replacing only changed files (each atomically).
+def sync_tree(src: Path, dst: Path, extra: Mapping[str, str] | None = None) -> int:
+    """Make ``dst`` equal to ``src`` plus the ``extra`` files (path relative to ``dst``
+    -> text), replacing only changed files (each atomically); return how many changed.
 
     Syncing instead of swapping the folder keeps ``docs/`` the same directory, so
     ``mkdocs serve`` keeps watching it and reloads only what changed.
     """
     dst.mkdir(parents=True, exist_ok=True)
-    wanted = {p.relative_to(src) for p in src.rglob("*") if p.is_file()}
+    wanted: dict[str, Path | bytes] = {
+        p.relative_to(src).as_posix(): p for p in src.rglob("*") if p.is_file()
+    }
+    wanted.update((rel, text.encode("utf-8")) for rel, text in (extra or {}).items())
     changed = 0
     for rel in sorted(wanted):
-        source, target = src / rel, dst / rel
-        if target.is_file() and target.read_bytes() == source.read_bytes():
-            continue
+        source, target = wanted[rel], dst / rel
+        data = source.read_bytes() if isinstance(source, Path) else source
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                continue
+        except OSError:  # not there yet (or a folder in the way: replaced below)
+            pass
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
-        shutil.copyfile(source, tmp)
+        tmp.write_bytes(data)
         tmp.replace(target)
         changed += 1
     for path in sorted(dst.rglob("*"), reverse=True):
-        rel = path.relative_to(dst)
+        rel = path.relative_to(dst).as_posix()
         if path.is_file() and rel not in wanted:
             path.unlink()
             changed += 1

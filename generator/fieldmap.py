@@ -112,7 +112,10 @@ def _root(catalogue: Catalogue, topic_id: str) -> str:
     return topic.id
 
 
-def field_map(catalogue: Catalogue) -> tuple[list[Point], list[Legend]]:
+FieldMap = tuple[list["Point"], list["Legend"]]
+
+
+def field_map(catalogue: Catalogue) -> FieldMap:
     """Points (in SVG units) and the legend for the catalogue's map."""
     papers = catalogue.papers
     roots = [_root(catalogue, p.topics[0]) for p in papers]

@@ -21,6 +21,12 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
+def jobs() -> int:
+    """Processes to use: ``PAPERCAT_JOBS`` if set (1: never fork), else the cores."""
+    value = os.environ.get("PAPERCAT_JOBS", "")
+    return max(1, int(value)) if value.isdigit() else os.cpu_count() or 1
+
+
 class ChildError(RuntimeError):
     """The function failed in the child; the message is the child's traceback."""
 
@@ -30,7 +36,7 @@ class Forked(Generic[T]):
 
     def __init__(self, fn: Callable[[], T], parallel: bool | None = None) -> None:
         if parallel is None:
-            parallel = hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+            parallel = hasattr(os, "fork") and jobs() > 1
         self._pid = 0
         self._cancelled = False
         if not parallel:

@@ -43,11 +43,13 @@ from mkdocs.structure.pages import Page
 from . import __version__
 from .htmlsqueeze import squeeze_file, squeeze_tree
 
-CACHE_FORMAT = 2  # 2: pages are squeezed (htmlsqueeze.py)
+CACHE_FORMAT = 3  # 2: pages are squeezed (htmlsqueeze.py); 3: records say "no links"
 TOOLS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 # Markdown that MkDocs resolves against other files: inline, reference and
 # definition links, images, and blocks whose HTML is parsed as Markdown.
-LINKS = re.compile(r"\]\(|\]\s?\[|^ {0,3}\[[^\]]+\]:|\bmarkdown\s*=", re.M)
+# Written loosely (any "]" before "(", "[" or ":", any "markdown=") so it runs fast:
+# a false match only means the page is always rendered.
+LINKS = re.compile(r"\]\s?[(\[:]|markdown\s*=")
 
 
 class MkBuildError(Exception):
@@ -137,7 +139,8 @@ def _render(share: list[int]) -> tuple[dict[str, list], list[str]]:
         mk._populate_page(page, job["config"], job["files"])
         mk._build_page(page, job["config"], job["doc_files"], job["nav"], job["env"])
         squeeze_file(page.file.abs_dest_path)
-        records[page.file.src_uri] = [key, page.file.dest_uri, *_stat(page.file.abs_dest_path)]
+        dest, linkless = page.file.abs_dest_path, not LINKS.search(page.markdown or "")
+        records[page.file.src_uri] = [key, page.file.dest_uri, *_stat(dest), linkless]
     return records, handler.messages
 
 
@@ -197,8 +200,11 @@ def _build(config, out: Path, previous: Path | None, cache: dict, workers: int) 
         if file.page is None:
             Page(None, file, config)
     in_nav = {id(p) for p in nav.pages}
-    for page in nav.pages:  # their titles may come from their Markdown
-        mk._populate_page(page, config, files)
+    for page in nav.pages:
+        if "title" in vars(page):  # titled in mkdocs.yml: the nav needs only its meta
+            page.read_source(config)
+        else:  # the title may come from its Markdown
+            mk._populate_page(page, config, files)
     base = global_key(config, nav)
     old = cache.get("pages", {}) if previous and cache.get("site") == str(previous) else {}
     stats = Stats(workers=workers)
@@ -212,8 +218,9 @@ def _build(config, out: Path, previous: Path | None, cache: dict, workers: int) 
         source = file.content_bytes
         key = hashlib.sha256(f"{base}\0{file.src_uri}\0".encode() + source).hexdigest()
         record = old.get(file.src_uri)
-        reusable = id(file.page) not in in_nav and not LINKS.search(source.decode("utf-8"))
-        if reusable and record and record[0] == key and _reuse(record, previous, out):
+        # Same key: the same Markdown as when the record was made, so its "no links".
+        reusable = record and record[0] == key and record[5] and id(file.page) not in in_nav
+        if reusable and _reuse(record, previous, out):
             stats.records[file.src_uri] = record
             stats.reused += 1
         else:
@@ -256,7 +263,7 @@ def _reuse(record: list, previous: Path | None, out: Path) -> bool:
         return False
     source, target = previous / record[1], out / record[1]
     try:
-        if _stat(source) != record[2:] or target.exists():
+        if _stat(source) != record[2:5] or target.exists():
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
         os.link(source, target)

@@ -118,7 +118,8 @@ def test_failure_after_render_leaves_docs_untouched(built_docs):
     content, docs, before = built_docs
 
     def fail(staging: Path) -> None:
-        assert (staging / "papers" / "plain-paper" / "index.md").is_file()  # rendered, not synced
+        # Rendered (pages in memory, exports in the staging folder), not synced.
+        assert "A changed paper" in (staging / "papers.json").read_text(encoding="utf-8")
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError, match="disk full"):

@@ -21,7 +21,7 @@ from test_build_output import SITEMAP, file_hashes, mkdocs_config
 
 from generator.build import build
 from generator.model import ContentError
-from generator.sitebuild import build_site
+from generator.sitebuild import build_site, render
 
 EDITED, MOVED, UNTOUCHED = "distserve", "adamoe", "nanoflow"
 TOPIC = "distributed-training"  # adamoe's new topic
@@ -127,3 +127,13 @@ def test_problems_are_the_same_from_the_memo(tmp_path):
         reports.append([str(p) for p in caught.value.problems])
     assert reports[0] == reports[1] and len(reports[0]) == 2
     assert not (tmp_path / "docs").exists()
+
+
+def test_in_process_build_equals_mkdocs_build(seed_docs_built, tmp_path, monkeypatch):
+    """mkbuild.py (MkDocs' steps in-process, on forked workers) writes what
+    ``mkdocs build`` writes, file for file (SOURCE_DATE_EPOCH: the sitemap too)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764288000")
+    config = mkdocs_config(seed_docs_built.parent, seed_docs_built)
+    ours = build_site(config, tmp_path / "ours", cache_dir=tmp_path / "cache")
+    render("mkdocs", config, tmp_path / "stock")
+    assert file_hashes(ours) == file_hashes(tmp_path / "stock")

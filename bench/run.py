@@ -106,13 +106,13 @@ RELOAD = """
 import sys, time
 from pathlib import Path
 from bench.run import edit_catalogue
-from generator.build import build
+from generator.build import build, cache_folder
 from generator.sitebuild import build_site
 content, docs, config, site = map(Path, sys.argv[1:5])
-build(content, docs)
+build(content, docs, cache_dir=cache_folder(content))
 edit_catalogue(content, 2)
 t0 = time.perf_counter()
-build(content, docs)
+build(content, docs, cache_dir=cache_folder(content))
 t1 = time.perf_counter()
 build_site(config, site)
 print(f"{t1 - t0:.3f} {time.perf_counter() - t1:.3f}")

@@ -39,11 +39,12 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from . import __version__
 from .htmlsqueeze import squeeze_file, squeeze_tree
 
-CACHE_FORMAT = 3  # 2: pages are squeezed (htmlsqueeze.py); 3: records say "no links"
+CACHE_FORMAT = 4  # 2: pages squeezed (htmlsqueeze.py); 3: records say "no links"; 4: raw
 TOOLS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 # Markdown that MkDocs resolves against other files: inline, reference and
 # definition links, images, and blocks whose HTML is parsed as Markdown.
@@ -60,6 +61,7 @@ class MkBuildError(Exception):
 class Stats:
     rendered: int = 0
     reused: int = 0
+    passed_through: int = 0  # rendered without Python-Markdown (_populate)
     workers: int = 1
     records: dict[str, list] = field(default_factory=dict)
 
@@ -136,12 +138,46 @@ def _render(share: list[int]) -> tuple[dict[str, list], list[str]]:
     records = {}
     for i in share:
         page, key = job["pages"][i], job["keys"][i]
-        mk._populate_page(page, job["config"], job["files"])
+        passed = _populate(page, job["config"], job["files"])
         mk._build_page(page, job["config"], job["doc_files"], job["nav"], job["env"])
         squeeze_file(page.file.abs_dest_path)
         dest, linkless = page.file.abs_dest_path, not LINKS.search(page.markdown or "")
-        records[page.file.src_uri] = [key, page.file.dest_uri, *_stat(dest), linkless]
+        records[page.file.src_uri] = [key, page.file.dest_uri, *_stat(dest), linkless, passed]
     return records, handler.messages
+
+
+# A paper page's Markdown is one raw HTML <article>, written by our template with every
+# user text escaped. Python-Markdown passes such a block through exactly as written
+# (tests/test_incremental.py compares with `mkdocs build`), so converting it, which
+# parses every tag with html.parser, is skipped. STX/ETX are Python-Markdown's
+# placeholder marks: text holding them is converted as usual.
+def _passes_through(body: str) -> bool:
+    return (
+        body.startswith('<article class="pc-paper"')
+        and body.endswith("</article>")
+        and body.count("<article") == 1
+        and body.count("</article") == 1
+        and "\x02" not in body
+        and "\x03" not in body
+    )
+
+
+def _populate(page: Page, config, files) -> bool:
+    """MkDocs' ``_populate_page`` (no plugins run here); a page that is one raw HTML
+    article gets its Markdown as its HTML, as Python-Markdown would give it. Returns
+    whether that shortcut was taken."""
+    config._current_page = page
+    try:
+        page.read_source(config)
+        body = (page.markdown or "").strip()
+        if not _passes_through(body):
+            mk._populate_page(page, config, files)
+            return False
+        page.content, page.toc = body, get_toc([])
+        page._title_from_render, page.present_anchor_ids, page.links_to_anchors = None, set(), {}
+        return True
+    finally:
+        config._current_page = None
 
 
 def _load_cache(path: Path | None) -> dict:
@@ -243,6 +279,7 @@ def _build(config, out: Path, previous: Path | None, cache: dict, workers: int) 
         raise MkBuildError("\n".join(messages))
     for records, _ in results:
         stats.records.update(records)
+        stats.passed_through += sum(1 for r in records.values() if r[6])
     stats.rendered = len(pages)
     stats.workers = n
     return stats

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from hostile import copy_content
 from test_build_output import SITEMAP, file_hashes, mkdocs_config
 
+from generator import mkbuild
 from generator.build import build
 from generator.model import ContentError
 from generator.sitebuild import build_site, render
@@ -129,11 +131,18 @@ def test_problems_are_the_same_from_the_memo(tmp_path):
     assert not (tmp_path / "docs").exists()
 
 
-def test_in_process_build_equals_mkdocs_build(seed_docs_built, tmp_path, monkeypatch):
-    """mkbuild.py (MkDocs' steps in-process, on forked workers) writes what
-    ``mkdocs build`` writes, file for file (SOURCE_DATE_EPOCH: the sitemap too)."""
+@pytest.mark.parametrize("catalogue", ["seed", "inert"])
+def test_in_process_build_equals_mkdocs_build(catalogue, tmp_path, monkeypatch):
+    """mkbuild.py (MkDocs' steps in-process, on forked workers, paper pages passed
+    through without Python-Markdown) writes what ``mkdocs build`` writes, file for file
+    (SOURCE_DATE_EPOCH: the sitemap too), also for content full of markup."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764288000")
-    config = mkdocs_config(seed_docs_built.parent, seed_docs_built)
-    ours = build_site(config, tmp_path / "ours", cache_dir=tmp_path / "cache")
+    content = ROOT / "content" if catalogue == "seed" else copy_content(tmp_path, "inert")
+    docs = tmp_path / "docs"
+    papers = len(build(content, docs).catalogue.papers)
+    config = mkdocs_config(tmp_path, docs)
+    (tmp_path / "ours").mkdir()
+    stats = mkbuild.build(config, tmp_path / "ours")
     render("mkdocs", config, tmp_path / "stock")
-    assert file_hashes(ours) == file_hashes(tmp_path / "stock")
+    assert stats.passed_through == papers > 0
+    assert file_hashes(tmp_path / "ours") == file_hashes(tmp_path / "stock")

@@ -11,6 +11,7 @@ and exits 1 if there are any.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import re
@@ -56,20 +57,31 @@ def _scan(site: Path, path: Path, base: str, stat: tuple[int, int, int]) -> Scan
         return Scan(stat, frozenset(), ())
     ids = frozenset(str(v) for v in root.xpath("//@id | //a/@name"))
     here = base + path.relative_to(site).as_posix()
+    folder = here.rsplit("/", 1)[0] + "/"
     links = []
     for value in root.xpath(LINKS_XPATH):
         link = str(value).strip()
         if not link or SCHEME.match(link) or link.startswith("//"):
             continue  # external, or mailto:/tel:/data: - not ours to resolve
-        parts = urlsplit(urljoin(here, link))
-        target = None
-        if parts.path.startswith(base):
-            rel = PurePosixPath(unquote(parts.path[len(base) :]).lstrip("/"))
-            if ".." not in rel.parts:  # else it climbs out of the site
-                path_ = "" if str(rel) == "." else rel.as_posix()
-                target = sys.intern(path_ + ("/" if parts.path.endswith("/") else ""))
-        links.append((link, target, unquote(parts.fragment)))
+        # Most links repeat on every page of a folder (theme assets, nav, topics):
+        # resolved once per folder. A bare "#x" or "?q" is relative to the page itself.
+        target, fragment = _resolve(here if link[0] in "#?" else folder, link, base)
+        links.append((link, target, fragment))
     return Scan(stat, ids, tuple(links))
+
+
+@functools.lru_cache(maxsize=65536)
+def _resolve(here: str, link: str, base: str) -> tuple[str | None, str]:
+    """The site path ``link`` on page (or in folder) ``here`` points to (None if it
+    leaves the site), and its fragment."""
+    parts = urlsplit(urljoin(here, link))
+    target = None
+    if parts.path.startswith(base):
+        rel = PurePosixPath(unquote(parts.path[len(base) :]).lstrip("/"))
+        if ".." not in rel.parts:  # else it climbs out of the site
+            path_ = "" if str(rel) == "." else rel.as_posix()
+            target = sys.intern(path_ + ("/" if parts.path.endswith("/") else ""))
+    return target, unquote(parts.fragment)
 
 
 PARALLEL_FROM = 500  # pages; below this, starting workers costs more than it saves

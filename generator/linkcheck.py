@@ -63,17 +63,35 @@ def _scan(site: Path, path: Path, base: str, stat: tuple[int, int, int]) -> Scan
         link = str(value).strip()
         if not link or SCHEME.match(link) or link.startswith("//"):
             continue  # external, or mailto:/tel:/data: - not ours to resolve
-        # Most links repeat on every page of a folder (theme assets, nav, topics):
-        # resolved once per folder. A bare "#x" or "?q" is relative to the page itself.
-        target, fragment = _resolve(here if link[0] in "#?" else folder, link, base)
-        links.append((link, target, fragment))
+        links.append((link, *resolve(here, folder, link, base)))
     return Scan(stat, ids, tuple(links))
+
+
+# A relative link that only climbs ("../" repeated) and then names plain path segments.
+_CLIMB = re.compile(r"((?:\.\./)*)((?:[A-Za-z0-9_~-][A-Za-z0-9_.~-]*/?)*)(#[A-Za-z0-9_.~-]*)?")
+
+
+def resolve(here: str, folder: str, link: str, base: str) -> tuple[str | None, str]:
+    """The site path ``link`` on page ``here`` (in ``folder``) points to (None if it
+    leaves the site), and its fragment; what ``_resolve`` gives, faster for the links
+    every page has ("../../papers/x/", "../../assets/..."), which only climb and name
+    plain segments."""
+    match = _CLIMB.fullmatch(link)
+    if match is None or not match.group(2) or "/./" in f"/{match.group(2)}":
+        return _resolve(here if link[0] in "#?" else folder, link, base)
+    up = len(match.group(1)) // 3
+    segments = folder[len(base) :].split("/")[:-1]  # folder ends with "/"
+    if not folder.startswith(base) or up > len(segments):
+        return _resolve(folder, link, base)
+    kept = segments[: len(segments) - up]
+    target = "".join(f"{s}/" for s in kept) + match.group(2)
+    return sys.intern(target), (match.group(3) or "#")[1:]
 
 
 @functools.lru_cache(maxsize=65536)
 def _resolve(here: str, link: str, base: str) -> tuple[str | None, str]:
     """The site path ``link`` on page (or in folder) ``here`` points to (None if it
-    leaves the site), and its fragment."""
+    leaves the site), and its fragment (urljoin's rules)."""
     parts = urlsplit(urljoin(here, link))
     target = None
     if parts.path.startswith(base):

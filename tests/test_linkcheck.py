@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import linkcheck
 from generator.linkcheck import Broken, check_site
@@ -88,3 +90,20 @@ def test_clean_site_exits_0(tmp_path):
 
 def test_seed_site_has_no_broken_links(seed_site):
     assert [str(b) for b in check_site(seed_site)] == []
+
+
+LINK_PARTS = st.sampled_from(
+    ["../", "./", "..", ".", "papers/", "x", "a.b", "-y_", "/", "#f", "?q=1", "%20", "~"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    link=st.lists(LINK_PARTS, min_size=1, max_size=8).map("".join),
+    folder=st.sampled_from(["/papercat/", "/papercat/papers/x/", "/papercat/a/b/c/", "/"]),
+)
+def test_fast_resolution_equals_urljoin(link, folder):
+    """``resolve``'s shortcut for climbing links gives what urljoin's rules give."""
+    here = folder + "index.html"
+    expected = linkcheck._resolve(here if link[0] in "#?" else folder, link, "/papercat/")
+    assert linkcheck.resolve(here, folder, link, "/papercat/") == expected

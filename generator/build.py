@@ -3,8 +3,10 @@
 Order matters: validation must see every file before anything is derived from it;
 topics and links are whole-catalogue computations done once, before rendering, so
 every page sees the same data; the search index and exports read the finished
-catalogue. Output is rendered into a temporary folder and then synced into ``docs/``,
-so a failed build never leaves a half-written site.
+catalogue (the search index and the map, which need no related papers, are made in a
+forked child while links run). Pages are rendered into memory and the other files into
+a temporary folder; only then is ``docs/`` synced, so a failed build never leaves a
+half-written site.
 """
 
 from __future__ import annotations
@@ -133,14 +135,14 @@ def build(
             topics_source=display_path(content / "topics.yml", content.parent),
         )
         with timer.stage("render"):
-            pages = render.render_pages(catalogue, memo, field_map)
+            rendered = render.render_pages(catalogue, memo, field_map)
             icons.write(staging)
         with timer.stage("exports"):
             exports.write(catalogue, staging, memo)
         if after_render:
             after_render(staging)  # test hook: fail "halfway" after rendering
         with timer.stage("write"):
-            written = sync_tree(staging, out, pages)
+            written = sync_tree(staging, out, rendered)
             memo.save()
     return BuildResult(
         catalogue, problems, timer.timings, written, timer.elapsed(), memo.hits, memo.misses

@@ -44,7 +44,7 @@ from mkdocs.structure.toc import get_toc
 from . import __version__
 from .htmlsqueeze import squeeze_file, squeeze_tree
 
-CACHE_FORMAT = 4  # 2: pages squeezed (htmlsqueeze.py); 3: records say "no links"; 4: raw
+CACHE_FORMAT = 5  # 2: pages squeezed (htmlsqueeze.py); 3: records say "no links"; 4, 5: raw
 TOOLS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 # Markdown that MkDocs resolves against other files: inline, reference and
 # definition links, images, and blocks whose HTML is parsed as Markdown.
@@ -146,25 +146,33 @@ def _render(share: list[int]) -> tuple[dict[str, list], list[str]]:
     return records, handler.messages
 
 
-# A paper page's Markdown is one raw HTML <article>, written by our template with every
-# user text escaped. Python-Markdown passes such a block through exactly as written
+# A paper page's Markdown is one raw HTML <article>, a listing page's (topic, venue,
+# year, author) one <div class="pc-...">, written by our templates with every user text
+# escaped. Python-Markdown passes such a block through exactly as written
 # (tests/test_incremental.py compares with `mkdocs build`), so converting it, which
 # parses every tag with html.parser, is skipped. STX/ETX are Python-Markdown's
-# placeholder marks: text holding them is converted as usual.
+# placeholder marks: text holding them, or a comment, is converted as usual.
+_OPENING = re.compile(r'<(article|div) class="pc-[a-z-]+"')
+
+
 def _passes_through(body: str) -> bool:
-    return (
-        body.startswith('<article class="pc-paper"')
-        and body.endswith("</article>")
-        and body.count("<article") == 1
-        and body.count("</article") == 1
-        and "\x02" not in body
-        and "\x03" not in body
-    )
+    opening = _OPENING.match(body)
+    if not opening or "\x02" in body or "\x03" in body or "<!--" in body:
+        return False
+    tag = opening.group(1)
+    if not body.endswith(f"</{tag}>"):
+        return False
+    depth = 0
+    for match in re.finditer(f"<(/?){tag}\\b", body):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:  # the first element closes here: it must be the end
+            return match.end() + 1 == len(body)
+    return False
 
 
 def _populate(page: Page, config, files) -> bool:
     """MkDocs' ``_populate_page`` (no plugins run here); a page that is one raw HTML
-    article gets its Markdown as its HTML, as Python-Markdown would give it. Returns
+    element of ours gets its Markdown as its HTML, as Python-Markdown would give it. Returns
     whether that shortcut was taken."""
     config._current_page = page
     try:

@@ -38,10 +38,13 @@ RENDERERS = ("mkdocs", "zensical")
 
 
 def build_docs(content: Path, docs: Path) -> Path:
-    """Run the generator: content/ -> docs/ (Markdown)."""
+    """Run the generator: content/ -> docs/ (Markdown). ``--no-cache``: the generator's
+    memo would go beside ``content`` (into tests/fixtures/ for fixture catalogues) and
+    let one test's pages stand in for another's; tests/test_incremental.py tests it."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--content", str(content), "--out", str(docs)],
+        [sys.executable, "-m", "generator", "build", "--content", str(content), "--out", str(docs),
+         "--no-cache"],
         cwd=ROOT, check=True, env=env,
     )  # fmt: skip
     return docs

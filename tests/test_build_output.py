@@ -42,9 +42,11 @@ def leftovers(folder: Path) -> list[str]:
 
 
 def generate(content: Path, out: Path, seed: str) -> None:
+    """A clean build (no memo: each hash seed must render every page itself)."""
     env = {**os.environ, "PYTHONHASHSEED": seed, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--content", str(content), "--out", str(out)],
+        [sys.executable, "-m", "generator", "build", "--content", str(content), "--out", str(out),
+         "--no-cache"],
         cwd=ROOT, env=env, check=True, capture_output=True,
     )  # fmt: skip
 

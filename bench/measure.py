@@ -58,6 +58,7 @@ def search_files(site: Path, stock: bool) -> list[Path]:
         folder / manifest["docs"], folder / manifest["spelling"],
         site / "assets/javascripts/pc-search.js",
         site / "assets/javascripts/pc-search-worker.js",
+        site / "assets/javascripts/pc-search-index.js",
     ]  # fmt: skip
 
 

@@ -1,15 +1,17 @@
 """The prebuilt search index: tokenizer, files, determinism, and parity with lunr.js.
 
-Parity: the site ships the index in a compact form that the worker expands back into
-lunr's serialized form (pc-search-worker.js: expand). Expanded in node with lunr.js
-2.3.9, it must equal what lunr.py serializes, and lunr.js must return the same hits
-with the same scores as lunr.py for the same queries.
+Parity: the site ships the index in a compact form (lunrindex.compact_index). Expanded
+back into lunr's serialized form in node (pc-search-index.js: expand), it must equal
+what lunr.py serializes, and lunr.js must return the same hits with the same scores as
+lunr.py for the same queries. The site itself queries the decoded postings
+(pc-search-index.js: PostingIndex), which must answer exactly as lunr.Index does.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -295,3 +297,63 @@ def test_count_terms_equals_lunr_py_builder(docs):
         builder.add({"ref": str(n), "text": words})
     fast = count_terms([{"text": w} for w in docs], {"text": 2}, pipeline, search_pipeline)
     assert compact_index(fast) == compact_index(TermCounts.from_builder(builder))
+
+
+LUNR_SYNTAX = [
+    *PARITY_QUERIES,
+    "*ing",
+    "mod*l",
+    "-graph",
+    "-graph -model",
+    "",
+    "+title:model +abstract:serv*",
+    "expret~2",
+    "title:mod* abstract:serv*",
+    "model^10 serving^0.5 +retrieval",
+    "year:2024 -topics:compression",
+]
+
+
+def _reader_queries(catalogue, count: int, seed: int = 0) -> list[str]:
+    """Queries as readers type them: words of the catalogue, their prefixes, one-letter
+    typos, several words, quoted words and field filters (deterministic)."""
+    rng = random.Random(seed)
+    words = sorted(
+        {w for p in catalogue.papers for w in search.tokenize(p.title + " " + p.abstract)}
+    )
+    out = []
+    for _ in range(count):
+        picked = [rng.choice(words) for _ in range(rng.randint(1, 3))]
+        how = rng.randrange(6)
+        if how == 1:  # typed so far
+            picked[-1] = picked[-1][: rng.randint(1, max(1, len(picked[-1])))]
+        elif how == 2 and len(picked[0]) > 3:  # a letter dropped or swapped
+            w, i = picked[0], rng.randrange(len(picked[0]) - 1)
+            picked[0] = (
+                w[:i] + w[i + 1 :] if rng.random() < 0.5 else w[:i] + w[i + 1] + w[i] + w[i + 2 :]
+            )
+        elif how == 3:
+            picked[0] = f'"{picked[0]}"'
+        elif how == 4:
+            picked.append(rng.choice(["title:", "author:", "abstract:"]) + rng.choice(words))
+        out.append(" ".join(picked))
+    return out
+
+
+def _parity(docs: Path, queries: list[str]) -> list:
+    return run_node(docs, {"parity": {"queries": queries, "lunr": LUNR_SYNTAX}})["parity"]
+
+
+def test_site_index_answers_exactly_as_lunr_index(mini):
+    """The worker queries its own PostingIndex, not lunr.Index: the same hits in the same
+    order, the same scores to the last bit and the same matched words, for reader
+    queries (with and without typos) and raw lunr query syntax."""
+    docs, catalogue = mini
+    assert _parity(docs, _reader_queries(catalogue, 150)) == []
+
+
+def test_site_index_answers_exactly_as_lunr_index_on_the_seed_catalogue(tmp_path):
+    papers, topics, _ = validate(*load_tree(ROOT / "content")[:2])
+    catalogue = Catalogue(papers=papers, topics=topics)
+    search.build(catalogue).write(tmp_path)
+    assert _parity(tmp_path, _reader_queries(catalogue, 300, seed=1)) == []

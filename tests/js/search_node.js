@@ -18,7 +18,29 @@ const serialized = worker.expand(compact);
 const spell = worker.useSpelling(lunr, pairs);
 const index = lunr.Index.load(serialized);
 const engine = new worker.Engine(lunr, index, docs, manifest.separator, spell);
+const postings = new worker.PostingIndex(lunr, compact);
+const fast = new worker.Engine(lunr, postings, docs, manifest.separator, spell);
 const out = {};
+// The site's PostingIndex against lunr.Index over the same index: hits, scores (to the
+// last bit), matched words; reader queries with and without typos, and raw lunr queries.
+if (request.parity) {
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const hits = (rs) => rs.map((h) => [h.n, h.score, h.cover, h.terms.slice().sort()]);
+  out.parity = [];
+  for (const q of request.parity.queries || []) {
+    for (const typo of [false, true]) {
+      const parsed = engine.parse(q);
+      if (!same(hits(fast.run(parsed, typo)), hits(engine.run(parsed, typo)))) {
+        out.parity.push(["engine", q, typo]);
+      }
+    }
+  }
+  for (const q of request.parity.lunr || []) {
+    const ours = lunr.Index.prototype.search.call(postings, q).map((h) => [h.ref, h.score]);
+    const theirs = index.search(q).map((h) => [+h.ref, h.score]);
+    if (!same(ours, theirs)) out.parity.push(["lunr", q, ours.slice(0, 3), theirs.slice(0, 3)]);
+  }
+}
 // Words through the spelling step and then lunr's stemmer (parity with spelling.py).
 if (request.spell) out.spelled = request.spell.map((w) => [spell(w), engine.stem(w)]);
 if (request.expand) out.serialized = serialized;
@@ -26,8 +48,8 @@ if (request.expand) out.serialized = serialized;
 out.lunr = (request.lunr_queries || []).map((q) =>
   index.search(q).map((r) => [docs.papers[+r.ref][0], r.score]));
 // Reader queries through the site's engine: the ranked paper ids.
-out.engine = (request.queries || []).map((q) => engine.page(q, 0, request.limit || 10, false)
+out.engine = (request.queries || []).map((q) => fast.page(q, 0, request.limit || 10, false)
   .items.map((i) => i.id));
 // Topic, author and venue suggestions for queries.
-out.suggest = (request.suggest || []).map((q) => engine.suggest(q));
+out.suggest = (request.suggest || []).map((q) => fast.suggest(q));
 process.stdout.write(JSON.stringify(out));

@@ -1,123 +1,20 @@
-/* papercat search worker: loads the prebuilt lunr index and answers queries.
+/* papercat search worker: loads the prebuilt index and answers queries.
  *
  * The generator (generator/search.py) writes assets/search/manifest.json naming the
  * content-hashed index, display data and lunr.js. The index arrives as postings,
- * term frequencies and field lengths; expand() recomputes lunr's field-vector scores
- * (BM25, as lunr's Builder does) and hands lunr's serialized form to lunr.Index.load.
- * Also loaded by node (tests/search_node.js) through module.exports.
+ * term frequencies and field lengths; pc-search-index.js decodes it and answers lunr
+ * queries over it (PostingIndex), with lunr's own query objects, pipeline and scores.
+ * Also loaded by node (tests/js/search_node.js) through module.exports.
  */
 "use strict";
 
-var TERM = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
-var CONT = "abcdefghijklmnopqrstuvwxyzWXYZ!#";
-var DIGIT = new Int8Array(128).fill(-1);
-var LAST = new Uint8Array(128);
-for (var i = 0; i < 32; i++) {
-  DIGIT[TERM.charCodeAt(i)] = i; LAST[TERM.charCodeAt(i)] = 1;
-  DIGIT[CONT.charCodeAt(i)] = i;
-}
-var EMPTY = Object.freeze({});
 var FIELD_FILTERS = { topic: 1, topics: 1, year: 1, title: 1, author: 1, authors: 1, venue: 1, abstract: 1 };
 var MIN_PREFIX = 3, MIN_TYPO = 5;
 
-/* Read the varints of one string into an array of numbers. */
-function varints(text, start, end) {
-  var out = [], n = 0;
-  for (var i = start; i < end; i++) {
-    var c = text.charCodeAt(i);
-    n = n * 32 + DIGIT[c];
-    if (LAST[c]) { out.push(n); n = 0; }
-  }
-  return out;
-}
-
-/* The compact index (generator/search.py: compact_index) -> lunr's serialized form.
- * One pass per field decodes every (term, paper, frequency) into typed arrays; the
- * field vectors get lunr's scores; each posting's paper map is built only when a
- * query first reads it (a getter), since most terms are never looked up. */
-function expand(compact) {
-  var fields = compact.fields, count = compact.count, k1 = compact.k1, b = compact.b;
-  var terms = compact.terms.split(" "), nt = terms.length, nf = fields.length;
-  var f, d, t, i;
-  var lengths = [], average = [];
-  for (f = 0; f < nf; f++) {
-    var row = varints(compact.lengths[f], 0, compact.lengths[f].length), sum = 0;
-    for (d = 0; d < count; d++) sum += row[d];
-    lengths.push(row);
-    average.push(sum / count);
-  }
-  // entries of field f: term, ref, tf; starts[f][t] = first entry of term t
-  var decoded = [], withTerm = new Int32Array(nt), perVector = new Int32Array(count * nf);
-  for (f = 0; f < nf; f++) {
-    var text = compact.postings[f], size = 0;
-    var eTerm = new Int32Array(text.length), eRef = new Int32Array(text.length);
-    var eTf = new Int32Array(text.length), starts = new Int32Array(nt + 1);
-    var n = 0, ref = -1, wantTf = false, gap = 0;
-    t = 0;
-    for (i = 0; i < text.length; i++) {
-      var c = text.charCodeAt(i);
-      if (c === 32) { starts[++t] = size; ref = -1; continue; }
-      n = n * 32 + DIGIT[c];
-      if (!LAST[c]) continue;
-      if (wantTf) { eTf[size - 1] = n; wantTf = false; n = 0; continue; }
-      gap = n; n = 0;
-      ref += gap >> 1;
-      eTerm[size] = t; eRef[size] = ref; eTf[size] = 1; size++;
-      wantTf = (gap & 1) === 1;
-      withTerm[t]++;
-      perVector[ref * nf + f]++;
-    }
-    while (t < nt) starts[++t] = size;
-    decoded.push({ term: eTerm, ref: eRef, tf: eTf, starts: starts, size: size });
-  }
-  var idf = new Float64Array(nt);
-  for (t = 0; t < nt; t++) {
-    // lunr.idf, written out: the same expression as lunr.js and lunr.py.
-    var x = (count - withTerm[t] + 0.5) / (withTerm[t] + 0.5);
-    idf[t] = Math.log(1 + Math.abs(x));
-  }
-  var vectors = new Array(count * nf), fill = new Int32Array(count * nf);
-  for (i = 0; i < vectors.length; i++) vectors[i] = new Array(perVector[i] * 2);
-  for (f = 0; f < nf; f++) {
-    var e = decoded[f], boost = compact.boosts[f], len = lengths[f], avg = average[f];
-    for (i = 0; i < e.size; i++) {
-      var r = e.ref[i], tf = e.tf[i], v = r * nf + f;
-      var score = idf[e.term[i]] * ((k1 + 1) * tf) / (k1 * (1 - b + b * (len[r] / avg)) + tf);
-      score *= boost;
-      vectors[v][fill[v]++] = e.term[i];
-      vectors[v][fill[v]++] = Math.round(score * 1000) / 1000;
-    }
-  }
-  function lazyDocs(posting, f, t) {
-    Object.defineProperty(posting, fields[f], {
-      enumerable: true, configurable: true,
-      get: function () {
-        var docs = {}, e = decoded[f];
-        for (var j = e.starts[t]; j < e.starts[t + 1]; j++) docs[e.ref[j]] = EMPTY;
-        Object.defineProperty(posting, fields[f], { value: docs, enumerable: true });
-        return docs;
-      },
-    });
-  }
-  var inverted = new Array(nt);
-  for (t = 0; t < nt; t++) {
-    var posting = { _index: t };
-    for (f = 0; f < nf; f++) lazyDocs(posting, f, t);
-    inverted[t] = [terms[t], posting];
-  }
-  var fieldVectors = new Array(vectors.length);
-  for (d = 0; d < count; d++) {
-    for (f = 0; f < nf; f++) fieldVectors[d * nf + f] = [fields[f] + "/" + d, vectors[d * nf + f]];
-  }
-  return {
-    version: compact.version, fields: fields, fieldVectors: fieldVectors,
-    invertedIndex: inverted, pipeline: compact.pipeline,
-  };
-}
-
 /* British spellings -> American (generator/spelling.py ships the pairs): registered
  * as lunr pipeline function "papercat-spelling", which the index's search pipeline
- * names before the stemmer, as the index was built. Must run before lunr.Index.load.
+ * names before the stemmer, as the index was built. Must run before the index is
+ * loaded (PostingIndex, lunr.Index.load).
  * Returns the word mapping itself. */
 function useSpelling(lunr, pairs) {
   var map = new Map(Object.keys(pairs).map(function (k) { return [k, pairs[k]]; }));
@@ -241,10 +138,15 @@ Engine.prototype.run = function (parsed, typo) {
     return (cache[term] = found);
   }
   return results.map(function (r) {
-    var seen = {};
-    var terms = Object.keys(r.matchData.metadata);
-    terms.forEach(function (term) { owners(term).forEach(function (i) { seen[i] = 1; }); });
-    return { n: +r.ref, score: r.score, cover: Object.keys(seen).length, terms: terms };
+    var seen = {}, cover = 0;
+    var terms = r.terms || Object.keys(r.matchData.metadata);  // PostingIndex or lunr.Index
+    for (var j = 0; j < terms.length; j++) {
+      var words = owners(terms[j]);
+      for (var k = 0; k < words.length; k++) {
+        if (seen[words[k]] === undefined) { seen[words[k]] = 1; cover++; }
+      }
+    }
+    return { n: +r.ref, score: r.score, cover: cover, terms: terms };
   });
 };
 
@@ -415,7 +317,11 @@ Engine.prototype.page = function (query, offset, limit, facets, suggest) {
 };
 
 if (typeof module !== "undefined" && module.exports) {
-  module.exports = { expand: expand, Engine: Engine, varints: varints, useSpelling: useSpelling };
+  var searchIndex = require("./pc-search-index.js");
+  module.exports = {
+    expand: searchIndex.expand, decode: searchIndex.decode, PostingIndex: searchIndex.PostingIndex,
+    varints: searchIndex.varints, Engine: Engine, useSpelling: useSpelling,
+  };
 } else {
   var engine = null, loading = null;
   var load = function (manifestUrl) {
@@ -429,14 +335,14 @@ if (typeof module !== "undefined" && module.exports) {
           fetch(new URL(manifest.docs, base)).then(function (r) { return r.json(); }),
           fetch(new URL(manifest.spelling, base)).then(function (r) { return r.json(); }),
         ]);
-        importScripts(new URL(manifest.lunr, base).href);
+        importScripts(new URL(manifest.lunr, base).href,
+          new URL("pc-search-index.js", self.location.href).href);
         var timing = { lunr: performance.now() - started };
         return parts.then(function (parts) {
           timing.downloaded = performance.now() - started;
-          var serialized = expand(parts[0]);
-          timing.expanded = performance.now() - started;
           var spell = useSpelling(self.lunr, parts[2]);
-          var index = self.lunr.Index.load(serialized);
+          var index = new PostingIndex(self.lunr, parts[0]);
+          timing.decoded = performance.now() - started;
           engine = new Engine(self.lunr, index, parts[1], manifest.separator, spell);
           timing.ready = performance.now() - started;
           timing.startedAt = performance.timeOrigin + started; // to line up with the page's clock

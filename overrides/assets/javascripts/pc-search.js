@@ -31,7 +31,7 @@
       if (msg.type === "ready") {
         readyAt = performance.now();
         api.readyMs = readyAt - api.loadStarted;
-        api.timing = msg.timing; // in the worker: lunr.js, downloads, expanded, ready
+        api.timing = msg.timing; // in the worker: lunr.js, downloads, decoded, ready
         callbacks.ready(msg);
       } else if (msg.type === "error") {
         callbacks.error(new Error(msg.message));

@@ -1,0 +1,293 @@
+/* papercat search index: the compact index (generator/lunrindex.py: compact_index)
+ * decoded into typed arrays, and queried as lunr.Index would query it (PostingIndex).
+ * Loaded by the search worker (importScripts) and by node (tests/js/search_node.js)
+ * through module.exports.
+ */
+"use strict";
+
+var TERM = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
+var CONT = "abcdefghijklmnopqrstuvwxyzWXYZ!#";
+var DIGIT = new Int8Array(128).fill(-1);
+var LAST = new Uint8Array(128);
+for (var i = 0; i < 32; i++) {
+  DIGIT[TERM.charCodeAt(i)] = i; LAST[TERM.charCodeAt(i)] = 1;
+  DIGIT[CONT.charCodeAt(i)] = i;
+}
+var EMPTY = Object.freeze({});
+
+/* Read the varints of one string into an array of numbers. */
+function varints(text, start, end) {
+  var out = [], n = 0;
+  for (var i = start; i < end; i++) {
+    var c = text.charCodeAt(i);
+    n = n * 32 + DIGIT[c];
+    if (LAST[c]) { out.push(n); n = 0; }
+  }
+  return out;
+}
+
+/* The compact index (generator/search.py: compact_index), decoded into typed arrays:
+ * per field, each term's postings (paper numbers and term frequencies) and each
+ * paper's field length; per term, lunr's idf. Scores are computed from these with
+ * lunr's formula when a query reads them (weight). */
+function decode(compact) {
+  var fields = compact.fields, count = compact.count;
+  var terms = compact.terms.split(" "), nt = terms.length, nf = fields.length;
+  var f, d, t, i;
+  var lengths = [], average = [];
+  for (f = 0; f < nf; f++) {
+    var row = varints(compact.lengths[f], 0, compact.lengths[f].length), sum = 0;
+    for (d = 0; d < count; d++) sum += row[d];
+    lengths.push(row);
+    average.push(sum / count);
+  }
+  var postings = [], withTerm = new Int32Array(nt);
+  for (f = 0; f < nf; f++) {
+    var text = compact.postings[f], size = 0;
+    var eRef = new Int32Array(text.length), eTf = new Int32Array(text.length);
+    var starts = new Int32Array(nt + 1);
+    var n = 0, ref = -1, wantTf = false, gap = 0;
+    t = 0;
+    for (i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (c === 32) { starts[++t] = size; ref = -1; continue; }
+      n = n * 32 + DIGIT[c];
+      if (!LAST[c]) continue;
+      if (wantTf) { eTf[size - 1] = n; wantTf = false; n = 0; continue; }
+      gap = n; n = 0;
+      ref += gap >> 1;
+      eRef[size] = ref; eTf[size] = 1; size++;
+      wantTf = (gap & 1) === 1;
+      withTerm[t]++;
+    }
+    while (t < nt) starts[++t] = size;
+    postings.push({ ref: eRef, tf: eTf, starts: starts, size: size });
+  }
+  var idf = new Float64Array(nt);
+  for (t = 0; t < nt; t++) {
+    // lunr.idf, written out: the same expression as lunr.js and lunr.py.
+    var x = (count - withTerm[t] + 0.5) / (withTerm[t] + 0.5);
+    idf[t] = Math.log(1 + Math.abs(x));
+  }
+  return {
+    fields: fields, boosts: compact.boosts, k1: compact.k1, b: compact.b, count: count,
+    terms: terms, lengths: lengths, average: average, postings: postings, idf: idf,
+    version: compact.version, pipeline: compact.pipeline,
+  };
+}
+
+/* lunr's field-vector score of posting entry j of field f for term t (BM25 with the
+ * field's boost, rounded to three decimals), as lunr's Builder computes it. */
+function weight(dec, f, t, j) {
+  var e = dec.postings[f], r = e.ref[j], tf = e.tf[j], k1 = dec.k1, b = dec.b;
+  var score = dec.idf[t] * ((k1 + 1) * tf) /
+    (k1 * (1 - b + b * (dec.lengths[f][r] / dec.average[f])) + tf);
+  score *= dec.boosts[f];
+  return Math.round(score * 1000) / 1000;
+}
+
+/* The decoded index -> lunr's serialized form, for lunr.Index.load. The site queries
+ * the decoded index itself (PostingIndex); this is the reference it is tested against
+ * (tests/js/search_node.js), and what lunr.py serializes. */
+function expand(compact) {
+  var dec = decode(compact), fields = dec.fields, nf = fields.length, count = dec.count;
+  var nt = dec.terms.length, f, d, t, j;
+  var vectors = new Array(count * nf);
+  for (j = 0; j < vectors.length; j++) vectors[j] = [];
+  for (f = 0; f < nf; f++) {
+    var e = dec.postings[f];
+    for (t = 0; t < nt; t++) {
+      for (j = e.starts[t]; j < e.starts[t + 1]; j++) {
+        var v = vectors[e.ref[j] * nf + f];
+        v.push(t, weight(dec, f, t, j));
+      }
+    }
+  }
+  var inverted = new Array(nt);
+  for (t = 0; t < nt; t++) {
+    var posting = { _index: t };
+    for (f = 0; f < nf; f++) {
+      var docs = {}, p = dec.postings[f];
+      for (j = p.starts[t]; j < p.starts[t + 1]; j++) docs[p.ref[j]] = EMPTY;
+      posting[fields[f]] = docs;
+    }
+    inverted[t] = [dec.terms[t], posting];
+  }
+  var fieldVectors = new Array(vectors.length);
+  for (d = 0; d < count; d++) {
+    for (f = 0; f < nf; f++) fieldVectors[d * nf + f] = [fields[f] + "/" + d, vectors[d * nf + f]];
+  }
+  return {
+    version: dec.version, fields: fields, fieldVectors: fieldVectors,
+    invertedIndex: inverted, pipeline: dec.pipeline,
+  };
+}
+
+/* Sets of paper numbers with lunr.Set's meaning; null is lunr's complete set. */
+var NONE = new Set();
+function intersect(a, b) {
+  if (a === null) return b;
+  if (b === null) return a;
+  var out = new Set(), small = a.size <= b.size ? a : b, large = small === a ? b : a;
+  small.forEach(function (d) { if (large.has(d)) out.add(d); });
+  return out;
+}
+function union(a, b) {
+  if (a === null || b === null) return null;
+  var out = new Set(a);
+  b.forEach(function (d) { out.add(d); });
+  return out;
+}
+
+/* The decoded index, queried as lunr.Index.query queries lunr's own: the same clauses,
+ * pipeline, term expansion (lunr's TokenSet), required and prohibited sets, query
+ * vectors and scores, added in the same order, so hits and scores are lunr's to the
+ * last bit (tests/test_search_index.py). What differs is the work: lunr's
+ * Index.load builds a field vector for every (paper, field), 600,000 of them at
+ * 100,000 papers, and a query reads whole vectors; here a query reads only the
+ * postings of its terms and computes their scores then. Needs the search pipeline's
+ * functions registered first (useSpelling). */
+function PostingIndex(lunr, compact) {
+  var dec = decode(compact);
+  this.lunr = lunr; this.dec = dec; this.fields = dec.fields;
+  this.pipeline = lunr.Pipeline.load(dec.pipeline);
+  this.termIndex = new Map();
+  var builder = new lunr.TokenSet.Builder();
+  for (var t = 0; t < dec.terms.length; t++) {
+    this.termIndex.set(dec.terms[t], t);
+    builder.insert(dec.terms[t]);
+  }
+  builder.finish();
+  this.tokenSet = builder.root;
+  // Per query: which (paper, field) and which paper already matched, marked with the
+  // query's number so the arrays are never cleared.
+  var size = dec.count * dec.fields.length;
+  this.stamp = new Int32Array(size); this.slot = new Int32Array(size);
+  this.docStamp = new Int32Array(dec.count); this.docHit = new Int32Array(dec.count);
+  this.generation = 0;
+}
+
+/* Hits of a query built by fn (as lunr.Index.prototype.query): [{ref, score, terms}],
+ * best first; ref is the paper number and terms the index terms it matched. */
+PostingIndex.prototype.query = function (fn) {
+  var lunr = this.lunr, dec = this.dec, fields = this.fields, nf = fields.length;
+  var fieldNumber = {}, f, i, j, k;
+  for (f = 0; f < nf; f++) fieldNumber[fields[f]] = f;
+  var query = new lunr.Query(fields);
+  fn.call(query, query);
+  var gen = ++this.generation, stamp = this.stamp, slot = this.slot;
+  var queryVectors = [], required = {}, prohibited = {}, cached = new Set();
+  for (f = 0; f < nf; f++) queryVectors.push(new Map());
+  // Each matching (paper, field) in the order lunr first meets it, and its matched
+  // terms as a chain of entries (term number, score, term).
+  var refs = [], first = [], last = [], eT = [], eW = [], eTerm = [], eNext = [];
+  for (i = 0; i < query.clauses.length; i++) {
+    var clause = query.clauses[i], clauseMatches = NONE;
+    var isRequired = clause.presence === lunr.Query.presence.REQUIRED;
+    var isProhibited = clause.presence === lunr.Query.presence.PROHIBITED;
+    var terms = clause.usePipeline ?
+      this.pipeline.runString(clause.term, { fields: clause.fields }) : [clause.term];
+    for (var m = 0; m < terms.length; m++) {
+      clause.term = terms[m];
+      var expanded = this.tokenSet.intersect(lunr.TokenSet.fromClause(clause)).toArray();
+      if (expanded.length === 0 && isRequired) {
+        for (k = 0; k < clause.fields.length; k++) required[clause.fields[k]] = NONE;
+        break;
+      }
+      for (j = 0; j < expanded.length; j++) {
+        var term = expanded[j], t = this.termIndex.get(term);
+        for (k = 0; k < clause.fields.length; k++) {
+          var field = clause.fields[k];
+          f = fieldNumber[field];
+          var e = dec.postings[f], from = e.starts[t], to = e.starts[t + 1], p;
+          if (isRequired || isProhibited) {
+            var docs = new Set();
+            for (p = from; p < to; p++) docs.add(e.ref[p]);
+            if (isRequired) {
+              clauseMatches = union(clauseMatches, docs);
+              if (!(field in required)) required[field] = null;
+            } else {
+              prohibited[field] = union(prohibited[field] || NONE, docs);
+              continue;
+            }
+          }
+          var qv = queryVectors[f];
+          qv.set(t, (qv.get(t) || 0) + clause.boost);
+          var key = term + "/" + field;
+          if (cached.has(key)) continue;
+          for (p = from; p < to; p++) {
+            var ref = e.ref[p] * nf + f, at = eT.length;
+            eT.push(t); eW.push(weight(dec, f, t, p)); eTerm.push(term); eNext.push(-1);
+            if (stamp[ref] !== gen) {
+              stamp[ref] = gen; slot[ref] = refs.length;
+              refs.push(ref); first.push(at); last.push(at);
+            } else {
+              var s = slot[ref];
+              eNext[last[s]] = at; last[s] = at;
+            }
+          }
+          cached.add(key);
+        }
+      }
+    }
+    if (isRequired) {
+      for (k = 0; k < clause.fields.length; k++) {
+        required[clause.fields[k]] = intersect(required[clause.fields[k]], clauseMatches);
+      }
+    }
+  }
+  var allRequired = null, allProhibited = NONE;
+  for (f = 0; f < nf; f++) {
+    if (fields[f] in required) allRequired = intersect(allRequired, required[fields[f]]);
+    if (fields[f] in prohibited) allProhibited = union(allProhibited, prohibited[fields[f]]);
+  }
+  var negated = query.isNegated();
+  if (negated) {
+    // lunr: every (paper, field), each with an empty match
+    refs = []; first = [];
+    for (i = 0; i < dec.count * nf; i++) { refs.push(i); first.push(-1); }
+  }
+  // Each field's query vector as lunr keeps it: entries by term number; its magnitude.
+  var sortedQuery = queryVectors.map(function (qv) {
+    var keys = Array.from(qv.keys()).sort(function (a, b) { return a - b; }), sum = 0;
+    for (var n = 0; n < keys.length; n++) { var val = qv.get(keys[n]); sum += val * val; }
+    return { map: qv, magnitude: Math.sqrt(sum) };
+  });
+  var results = [], docStamp = this.docStamp, docHit = this.docHit;
+  for (i = 0; i < refs.length; i++) {
+    var doc = (refs[i] / nf) | 0, q = sortedQuery[refs[i] - doc * nf];
+    if (allRequired !== null && !allRequired.has(doc)) continue;
+    if (allProhibited !== null && allProhibited.has(doc)) continue;
+    // lunr.Vector's dot product: the entries both vectors have, in term order.
+    var dot = 0, at = first[i];
+    if (at >= 0 && eNext[at] < 0) {
+      dot = q.map.get(eT[at]) * eW[at];
+    } else if (at >= 0) {
+      var chain = [];
+      for (; at >= 0; at = eNext[at]) chain.push(at);
+      chain.sort(function (a, b) { return eT[a] - eT[b]; });
+      for (j = 0; j < chain.length; j++) dot += q.map.get(eT[chain[j]]) * eW[chain[j]];
+    }
+    var score = dot / q.magnitude || 0, hit;
+    if (docStamp[doc] === gen) {
+      hit = results[docHit[doc]];
+      hit.score += score;
+      for (at = first[i]; at >= 0; at = eNext[at]) {
+        if (hit.terms.indexOf(eTerm[at]) < 0) hit.terms.push(eTerm[at]);
+      }
+    } else {
+      hit = { ref: doc, score: score, terms: [] };
+      for (at = first[i]; at >= 0; at = eNext[at]) hit.terms.push(eTerm[at]);
+      docStamp[doc] = gen; docHit[doc] = results.length;
+      results.push(hit);
+    }
+  }
+  return results.sort(function (a, b) { return b.score - a.score; });
+};
+
+if (typeof module !== "undefined" && module.exports) {
+  module.exports = {
+    varints: varints, decode: decode, weight: weight, expand: expand,
+    PostingIndex: PostingIndex,
+  };
+}

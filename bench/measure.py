@@ -45,7 +45,8 @@ def gz(path: Path) -> int:
 
 
 def search_files(site: Path, stock: bool) -> list[Path]:
-    """What a visitor downloads for search (besides pages and Material's bundle)."""
+    """What a visitor downloads for search before its first answer (besides pages and
+    Material's bundle); ours then fetches display shards for the hits it shows."""
     if stock:
         return [
             site / "search" / "search_index.json",

@@ -61,10 +61,14 @@ def main(argv: list[str] | None = None) -> None:
              str(mkdocs_config(work, stock=False))])  # fmt: skip
         site = work / "site"
         files = search_files(site, stock=False)
+        manifest = json.loads((site / "assets/search/manifest.json").read_text())
+        shards = [site / "assets/search" / name for name in manifest["shards"]]
         result = {
             "papers": len(cat.papers), "load_s": loaded, "search_stage_s": stage,
             "files_gz": {f.name: len(gzip.compress(f.read_bytes(), 6)) for f in files},
             "download_gz": sum(len(gzip.compress(f.read_bytes(), 6)) for f in files),
+            # What results show, fetched a shard at a time for the hits on screen.
+            "shards": len(shards), "shards_gz": sum(len(gzip.compress(f.read_bytes(), 6)) for f in shards),
         }  # fmt: skip
         result.update(measure_browser(site, stock=False))
     print(json.dumps(result, indent=1))

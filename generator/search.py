@@ -5,13 +5,16 @@ The browser never builds an index: it loads this one with lunr.js 2.3.9's
 
 - ``index.<hash>.json``: the lunr index in compact form (``compact_index``), one
   document per paper; refs are the paper's position in ``docs.<hash>.json``.
-- ``docs.<hash>.json``: per paper only what a result shows (id, title, topic numbers,
-  year, a short snippet, the paper's own URL or ""), plus the topic names.
+- ``docs.<hash>.json``: per paper its topic numbers and year (filters and facets), the
+  topic names, and the topics, authors and venues the box suggests.
+- ``papers-<k>.<hash>.json``: what a result shows (id, title, a short snippet, the
+  paper's own URL or ""), ``SHARD_SIZE`` papers a file, fetched for the hits shown.
 - ``spelling.<hash>.json``: British -> American spellings (spelling.py) that the
   browser applies to queries before the stemmer, as the index did.
 - ``lunr.<hash>.min.js``: lunr.js copied from ``node_modules`` (``npm ci``).
-- ``manifest.json``: the hashed names and the tokenizer's separator. It is the only
-  file with a fixed name; the hashed files can be cached until the catalogue changes.
+- ``manifest.json``: the hashed names (shards in order) and the tokenizer's separator.
+  It is the only file with a fixed name; the hashed files can be cached until they
+  change (an edit to one paper changes its shard only).
 
 The tokenizer splits on whitespace and punctuation (``SEPARATOR``), so "RAG" finds
 "(RAG)". Text is split here and handed to lunr.py as token lists, because lunr.py's
@@ -52,6 +55,10 @@ SEPARATOR = r"[\s\-–—/\\()\[\]{}<>:;,!?\"'“”‘’«»|+=*&^~`@#$%…]+|
 # Field boosts: title and topic matches rank first.
 FIELDS = {"title": 10, "topics": 6, "authors": 3, "venue": 2, "year": 1, "abstract": 1}
 SNIPPET_CHARS = 120
+# Papers per file of what results show: at 100,000 papers the display data is 6.9 MB
+# gzipped, and a first answer needs only the hits on screen (each in its own shard at
+# worst: 8 shards of about 5 KB for the box), so none of it is loaded up front.
+SHARD_SIZE = 100
 # Authors the box suggests: with one paper, the paper itself is the better hit (and a
 # catalogue's many one-paper authors would weigh 190 KB gzipped at 10,000 papers).
 MIN_AUTHOR_PAPERS = browse.AUTHOR_PAGE_MIN  # suggested in the box = has a page
@@ -187,13 +194,10 @@ def term_counts(catalogue: Catalogue) -> TermCounts:
     return count_terms(_prepared(catalogue), FIELDS, *_pipelines(), reference._b, reference._k1)  # type: ignore[arg-type]
 
 
-def _display(catalogue: Catalogue, paper: Paper) -> list[object]:
-    topic_numbers = {t.id: n for n, t in enumerate(catalogue.topics)}
+def _shown(paper: Paper) -> list[object]:
     return [
         paper.id,
         paper.title,
-        [topic_numbers[t] for t in paper.topics],
-        paper.year or 0,
         snippet(paper.abstract),
         readlinks.main_link(paper),  # "" when unknown: the results page offers searches
     ]
@@ -224,13 +228,23 @@ def suggestions(catalogue: Catalogue) -> dict[str, list[list[object]]]:
 
 
 def display_data(catalogue: Catalogue) -> dict[str, object]:
-    """What results show: topics as [id, name], papers in index-ref order, and the
+    """What the worker needs before its first answer: topics as [id, name]; per paper
+    (index-ref order) its topic numbers and year, for filters and facets; and the
     topics, authors and venues the box suggests (``suggestions``)."""
+    topic_numbers = {t.id: n for n, t in enumerate(catalogue.topics)}
     return {
         "topics": [[t.id, t.name] for t in catalogue.topics],
-        "papers": [_display(catalogue, p) for p in catalogue.papers],
+        "papers": [[[topic_numbers[t] for t in p.topics], p.year or 0] for p in catalogue.papers],
         "suggest": suggestions(catalogue),
     }
+
+
+def display_shards(catalogue: Catalogue) -> list[list[list[object]]]:
+    """What a result shows (id, title, snippet, the paper's own URL or ""), in index-ref
+    order, in shards of ``SHARD_SIZE`` papers: the worker fetches only the shards of the
+    hits it shows."""
+    rows = [_shown(p) for p in catalogue.papers]
+    return [rows[k : k + SHARD_SIZE] for k in range(0, len(rows), SHARD_SIZE)]
 
 
 def _compact(data: object) -> bytes:
@@ -273,8 +287,14 @@ def build(catalogue: Catalogue) -> SearchBundle:
         "spelling": _hashed("spelling", ".json", spelling_json),
         "lunr": _hashed("lunr", ".min.js", lunr_js),
     }
-    manifest = {**names, "separator": SEPARATOR, "papers": len(catalogue.papers)}
+    shards = [_compact(rows) for rows in display_shards(catalogue)]
+    shard_names = [_hashed(f"papers-{k}", ".json", data) for k, data in enumerate(shards)]
+    manifest = {
+        **names, "shards": shard_names, "shard_size": SHARD_SIZE,
+        "separator": SEPARATOR, "papers": len(catalogue.papers),
+    }  # fmt: skip
     files = {
+        **{f"{ASSETS}/{name}": data for name, data in zip(shard_names, shards, strict=True)},
         f"{ASSETS}/{names['index']}": index,
         f"{ASSETS}/{names['docs']}": docs,
         f"{ASSETS}/{names['spelling']}": spelling_json,

@@ -9,6 +9,7 @@ lunr.py for the same queries. The site itself queries the decoded postings
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import random
@@ -73,11 +74,11 @@ def test_files_are_content_hashed_and_listed_in_the_manifest(mini):
     docs, _ = mini
     folder = docs / search.ASSETS
     manifest = json.loads((folder / "manifest.json").read_text())
-    for key in ("index", "docs", "spelling", "lunr"):
-        name = manifest[key]
+    for name in [manifest[k] for k in ("index", "docs", "spelling", "lunr")] + manifest["shards"]:
         data = (folder / name).read_bytes()
         assert name.split(".")[1] == search.hashlib.sha256(data).hexdigest()[:10]
     assert manifest["papers"] == 10
+    assert manifest["shard_size"] == search.SHARD_SIZE and len(manifest["shards"]) == 1
     assert (docs / "search" / "index.md").is_file()
     assert not (docs / "search_index.json").exists()
 
@@ -95,12 +96,38 @@ def test_build_is_deterministic(tmp_path):
 def test_display_data_is_compact_and_plain(mini):
     _, catalogue = mini
     data = search.display_data(catalogue)
-    ids = [row[0] for row in data["papers"]]
-    assert ids == [p.id for p in catalogue.papers]  # index refs are positions
-    for row in data["papers"]:
-        assert len(row[4]) <= search.SNIPPET_CHARS
-    script = next(r for r in data["papers"] if r[0] == "script-title")
+    topic_ids = [t[0] for t in data["topics"]]
+    for paper, (topics, year) in zip(catalogue.papers, data["papers"], strict=True):
+        assert [topic_ids[k] for k in topics] == list(paper.topics) and year == paper.year
+    [rows] = search.display_shards(catalogue)
+    assert [r[0] for r in rows] == [p.id for p in catalogue.papers]  # index refs are positions
+    for row in rows:
+        assert len(row[2]) <= search.SNIPPET_CHARS
+    script = next(r for r in rows if r[0] == "script-title")
     assert script[1].startswith("Escaping <script>")  # text, escaped when shown
+
+
+def test_display_rows_come_in_shards_and_an_edit_changes_one(monkeypatch, mini):
+    """Shards of SHARD_SIZE papers in index order; after one paper's title changes, only
+    its shard gets a new name, so browsers keep every other cached shard."""
+    _, catalogue = mini
+    monkeypatch.setattr(search, "SHARD_SIZE", 3)
+    shards = search.display_shards(catalogue)
+    assert [len(s) for s in shards] == [3, 3, 3, 1]
+    assert [r[0] for s in shards for r in s] == [p.id for p in catalogue.papers]
+    before = _manifest(search.build(catalogue))
+    edited = dataclasses.replace(catalogue.papers[4], title="A new title")
+    papers = (*catalogue.papers[:4], edited, *catalogue.papers[5:])
+    after = _manifest(search.build(dataclasses.replace(catalogue, papers=papers)))
+    assert after["shard_size"] == 3
+    changed = [
+        k for k, (a, b) in enumerate(zip(before["shards"], after["shards"], strict=True)) if a != b
+    ]
+    assert changed == [1]
+
+
+def _manifest(bundle: search.SearchBundle) -> dict:
+    return json.loads(bundle.files[f"{search.ASSETS}/manifest.json"])
 
 
 def test_missing_lunr_js_is_a_clear_problem(monkeypatch, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import quote
 
@@ -275,3 +276,44 @@ def test_topic_rows_pass_axe(page, mini_url):
     page.locator(".pc-search-page__suggest").wait_for()
     result = Axe().run(page, context={"include": [["[data-pc-search-page]"]]})
     assert result.violations_count == 0, result.generate_report()
+
+
+def _shards(seed_site) -> dict[str, set[str]]:
+    """Display shard file name -> the paper ids it holds."""
+    folder = seed_site / "assets" / "search"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["shards"]) >= 2  # the seed catalogue spans more than one shard
+    return {
+        name: {row[0] for row in json.loads((folder / name).read_text(encoding="utf-8"))}
+        for name in manifest["shards"]
+    }
+
+
+def test_only_the_shards_of_the_hits_shown_are_fetched(page, site_url, seed_site):
+    """One hit, in the second shard: that shard is fetched, the first is not."""
+    shards = _shards(seed_site)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url.rsplit("/", 1)[-1]))
+    page.goto(site_url)
+    search_box(page).click()
+    search_box(page).fill("megascale")  # one input event: no hits of partial words
+    assert hits(page)[0].startswith("MegaScale")
+    [holder] = [name for name, ids in shards.items() if "megascale" in ids]
+    assert holder != next(iter(shards))
+    assert [name for name in fetched if name in shards] == [holder]
+
+
+def test_a_shard_that_does_not_load_is_said_plainly(page, site_url, seed_site):
+    shards = _shards(seed_site)
+    page.route(
+        re.compile(r".*/assets/search/papers-\d+\.[0-9a-f]+\.json$"),
+        lambda route: route.fulfill(status=404, body="not found"),
+    )
+    page.goto(site_url)
+    box = search_box(page)
+    box.click()
+    box.press_sequentially("speculative decoding")
+    expect(page.locator(".pc-search .md-search-result__meta")).to_have_text(
+        "Search is unavailable."
+    )
+    assert shards  # the route above matched real names

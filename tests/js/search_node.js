@@ -12,14 +12,21 @@ const dir = path.join(process.argv[2], "assets", "search");
 const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
 const compact = JSON.parse(fs.readFileSync(path.join(dir, manifest.index), "utf8"));
 const docs = JSON.parse(fs.readFileSync(path.join(dir, manifest.docs), "utf8"));
+// Every display shard, read up front: results need them loaded (Shards.need in the site).
+const shown = [].concat(...manifest.shards.map((name) =>
+  JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"))));
+const rows = new worker.Shards(manifest.shards, manifest.shard_size, null);
+manifest.shards.forEach((name, k) => {
+  rows.rows[k] = shown.slice(k * manifest.shard_size, (k + 1) * manifest.shard_size);
+});
 const pairs = JSON.parse(fs.readFileSync(path.join(dir, manifest.spelling), "utf8"));
 const request = JSON.parse(fs.readFileSync(0, "utf8"));
 const serialized = worker.expand(compact);
 const spell = worker.useSpelling(lunr, pairs);
 const index = lunr.Index.load(serialized);
-const engine = new worker.Engine(lunr, index, docs, manifest.separator, spell);
+const engine = new worker.Engine(lunr, index, docs, manifest.separator, spell, rows);
 const postings = new worker.PostingIndex(lunr, compact);
-const fast = new worker.Engine(lunr, postings, docs, manifest.separator, spell);
+const fast = new worker.Engine(lunr, postings, docs, manifest.separator, spell, rows);
 const out = {};
 // The site's PostingIndex against lunr.Index over the same index: hits, scores (to the
 // last bit), matched words; reader queries with and without typos, and raw lunr queries.
@@ -46,7 +53,7 @@ if (request.spell) out.spelled = request.spell.map((w) => [spell(w), engine.stem
 if (request.expand) out.serialized = serialized;
 // Raw lunr query strings, for parity with lunr.py's Index.search.
 out.lunr = (request.lunr_queries || []).map((q) =>
-  index.search(q).map((r) => [docs.papers[+r.ref][0], r.score]));
+  index.search(q).map((r) => [shown[+r.ref][0], r.score]));
 // Reader queries through the site's engine: the ranked paper ids.
 out.engine = (request.queries || []).map((q) => fast.page(q, 0, request.limit || 10, false)
   .items.map((i) => i.id));

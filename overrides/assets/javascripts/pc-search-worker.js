@@ -27,9 +27,10 @@ function useSpelling(lunr, pairs) {
   return spell;
 }
 
-/* The search engine over a loaded index and its display data. */
-function Engine(lunr, index, docs, separator, spell) {
-  this.lunr = lunr; this.index = index; this.docs = docs;
+/* The search engine over a loaded index, the data its filters and facets need (docs)
+ * and what results show (rows: get(n) -> [id, title, snippet, url] once loaded). */
+function Engine(lunr, index, docs, separator, spell, rows) {
+  this.lunr = lunr; this.index = index; this.docs = docs; this.rows = rows;
   this.spell = spell || function (word) { return word; };
   this.split = new RegExp(separator);
   this.words = new RegExp("(?:" + separator + ")", "g");
@@ -151,11 +152,11 @@ Engine.prototype.run = function (parsed, typo) {
 };
 
 Engine.prototype.keep = function (parsed, n) {
-  var paper = this.docs.papers[n], f = parsed.filters, self = this;
-  if (f.year && (paper[3] < f.year[0] || paper[3] > f.year[1])) return false;
+  var paper = this.docs.papers[n], f = parsed.filters, self = this;  // [topics, year]
+  if (f.year && (paper[1] < f.year[0] || paper[1] > f.year[1])) return false;
   for (var i = 0; i < f.topic.length; i++) {
     var want = f.topic[i];
-    var ok = paper[2].some(function (k) {
+    var ok = paper[0].some(function (k) {
       var id = self.topicIds[k];
       return id === want || self.docs.topics[k][1].toLowerCase() === want;
     });
@@ -172,7 +173,7 @@ Engine.prototype.search = function (query) {
     if (!hasFilter) return { hits: [], parsed: parsed, typo: false };
     hits = this.docs.papers.map(function (p, n) { return { n: n, score: 0, cover: 0, terms: [] }; });
     hits.sort(function (a, b) {
-      return (self.docs.papers[b.n][3] - self.docs.papers[a.n][3]) || (a.n - b.n);
+      return (self.docs.papers[b.n][1] - self.docs.papers[a.n][1]) || (a.n - b.n);
     });
   } else {
     hits = this.run(parsed, false);
@@ -285,16 +286,29 @@ Engine.prototype.suggest = function (query, limit) {
   });
 };
 
+/* search(query), kept for the last query: the worker asks for the hits of a page
+ * first, fetches their display rows, then builds the page. */
+Engine.prototype.found = function (query) {
+  if (!this.last || this.last.query !== query) this.last = { query: query, found: this.search(query) };
+  return this.last.found;
+};
+
+/* The paper numbers of a page of results. */
+Engine.prototype.pageHits = function (query, offset, limit) {
+  return this.found(query).hits.slice(offset, offset + limit).map(function (h) { return h.n; });
+};
+
 /* A page of results with display data, topic and year facets over all hits, and on the
- * first page the topics, authors and venues the query names (at most `suggest`). */
+ * first page the topics, authors and venues the query names (at most `suggest`). The
+ * display rows of the page's hits must be loaded (rows.get). */
 Engine.prototype.page = function (query, offset, limit, facets, suggest) {
-  var found = this.search(query), docs = this.docs, self = this;
+  var found = this.found(query), docs = this.docs, rows = this.rows, self = this;
   var items = found.hits.slice(offset, offset + limit).map(function (h) {
-    var p = docs.papers[h.n];
+    var p = docs.papers[h.n], r = rows.get(h.n);  // [topics, year]; [id, title, snippet, url]
     return {
-      id: p[0], title: p[1], year: p[3] || null, snippet: p[4], read: p[5] || "",
-      topics: p[2].map(function (k) { return docs.topics[k]; }),
-      titleMarks: self.marks(p[1], h.terms), snippetMarks: self.marks(p[4], h.terms),
+      id: r[0], title: r[1], year: p[1] || null, snippet: r[2], read: r[3] || "",
+      topics: p[0].map(function (k) { return docs.topics[k]; }),
+      titleMarks: self.marks(r[1], h.terms), snippetMarks: self.marks(r[2], h.terms),
     };
   });
   var out = { query: query, total: found.hits.length, items: items, typo: found.typo };
@@ -303,8 +317,8 @@ Engine.prototype.page = function (query, offset, limit, facets, suggest) {
     var topics = {}, years = {};
     found.hits.forEach(function (h) {
       var p = docs.papers[h.n];
-      p[2].forEach(function (k) { topics[k] = (topics[k] || 0) + 1; });
-      if (p[3]) years[p[3]] = (years[p[3]] || 0) + 1;
+      p[0].forEach(function (k) { topics[k] = (topics[k] || 0) + 1; });
+      if (p[1]) years[p[1]] = (years[p[1]] || 0) + 1;
     });
     out.facets = {
       topics: Object.keys(topics).map(function (k) { return [docs.topics[k][0], docs.topics[k][1], topics[k]]; })
@@ -316,11 +330,34 @@ Engine.prototype.page = function (query, offset, limit, facets, suggest) {
   return out;
 };
 
+/* What results show, in shards of `size` papers (generator/search.py: display_shards),
+ * each fetched once, when a page of results first needs it (load(name) -> rows). */
+function Shards(names, size, load) {
+  this.names = names; this.size = size; this.load = load; this.rows = []; this.pending = [];
+}
+Shards.prototype.get = function (n) {
+  var shard = this.rows[Math.floor(n / this.size)];
+  return shard && shard[n % this.size];
+};
+Shards.prototype.need = function (ns) {
+  var self = this, waits = [];
+  ns.forEach(function (n) {
+    var k = Math.floor(n / self.size);
+    if (self.rows[k]) return;
+    if (!self.pending[k]) {
+      self.pending[k] = self.load(self.names[k]).then(function (rows) { self.rows[k] = rows; },
+        function (error) { self.pending[k] = null; throw error; });  // a later query retries
+    }
+    waits.push(self.pending[k]);
+  });
+  return Promise.all(waits);
+};
+
 if (typeof module !== "undefined" && module.exports) {
   var searchIndex = require("./pc-search-index.js");
   module.exports = {
     expand: searchIndex.expand, decode: searchIndex.decode, PostingIndex: searchIndex.PostingIndex,
-    varints: searchIndex.varints, Engine: Engine, useSpelling: useSpelling,
+    varints: searchIndex.varints, Engine: Engine, useSpelling: useSpelling, Shards: Shards,
   };
 } else {
   var engine = null, loading = null;
@@ -343,7 +380,13 @@ if (typeof module !== "undefined" && module.exports) {
           var spell = useSpelling(self.lunr, parts[2]);
           var index = new PostingIndex(self.lunr, parts[0]);
           timing.decoded = performance.now() - started;
-          engine = new Engine(self.lunr, index, parts[1], manifest.separator, spell);
+          var rows = new Shards(manifest.shards, manifest.shard_size, function (name) {
+            return fetch(new URL(name, base)).then(function (r) {
+              if (!r.ok) throw new Error(name + ": HTTP " + r.status);
+              return r.json();
+            });
+          });
+          engine = new Engine(self.lunr, index, parts[1], manifest.separator, spell, rows);
           timing.ready = performance.now() - started;
           timing.startedAt = performance.timeOrigin + started; // to line up with the page's clock
           timing.readyAt = performance.timeOrigin + performance.now();
@@ -362,12 +405,18 @@ if (typeof module !== "undefined" && module.exports) {
         self.postMessage({ type: "error", message: String(error) });
       });
     } else if (msg.type === "query" && engine) {
-      var t0 = performance.now();
-      var result = engine.page(msg.query, msg.offset || 0, msg.limit || 10, !!msg.facets, msg.suggest);
-      result.id = msg.id;
-      result.ms = performance.now() - t0;
-      result.type = "results";
-      self.postMessage(result);
+      var t0 = performance.now(), offset = msg.offset || 0, limit = msg.limit || 10;
+      var hits = engine.pageHits(msg.query, offset, limit), searched = performance.now() - t0;
+      engine.rows.need(hits).then(function () {
+        var t1 = performance.now();
+        var result = engine.page(msg.query, offset, limit, !!msg.facets, msg.suggest);
+        result.id = msg.id;
+        result.ms = searched + performance.now() - t1;  // work, not waiting for shards
+        result.type = "results";
+        self.postMessage(result);
+      }, function (error) {
+        self.postMessage({ type: "results", id: msg.id, query: msg.query, error: String(error) });
+      });
     }
   };
 }

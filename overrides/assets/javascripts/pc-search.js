@@ -44,12 +44,13 @@
     return ready;
   }
 
-  /* Ask the worker; resolves with { total, items, facets? }. */
+  /* Ask the worker; resolves with { total, items, facets? }, rejects when the results
+   * could not be shown (a display shard did not load). */
   function query(text, options) {
     return load().then(function () {
-      return new Promise(function (resolve) {
+      return new Promise(function (resolve, reject) {
         var id = nextId++;
-        callbacks[id] = resolve;
+        callbacks[id] = function (msg) { if (msg.error) reject(new Error(msg.error)); else resolve(msg); };
         worker.postMessage(Object.assign({ type: "query", id: id, query: text }, options));
       });
     });
@@ -254,7 +255,8 @@
     function update() {
       var id = ++latest, text = input.value;
       if (!text.trim()) { render({ items: [], total: 0 }); return; }
-      query(text, { limit: LIMIT, suggest: SUGGEST }).then(function (res) { if (id === latest) render(res); });
+      query(text, { limit: LIMIT, suggest: SUGGEST }).then(function (res) { if (id === latest) render(res); },
+        function () { if (id === latest) meta.textContent = "Search is unavailable."; });
     }
     function go(href) { open(false); input.blur(); location.assign(href); }
     // A "filter by" option: the query becomes e.g. "topic:<id> ", the box stays open.
@@ -413,7 +415,7 @@
           button.type = "button";
           button.addEventListener("click", more);
         }
-      });
+      }, function () { status.textContent = "Search is unavailable."; });
     }
     if (q.trim()) {
       status.textContent = "Searching…";

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
@@ -172,12 +173,14 @@ def render_site(
 def render_pages(
     catalogue: Catalogue,
     memo: Memo | None = None,
-    field_map: fieldmap.FieldMap | None = None,
+    field_map: fieldmap.FieldMap | Callable[[], fieldmap.FieldMap] | None = None,
 ) -> dict[str, str]:
     """Every page of the site as Markdown, by path relative to ``docs/``. Paper pages
     whose inputs are unchanged come from ``memo``; ``field_map`` is the map if already
-    made. Kept in memory: the build compares them with ``docs/`` and writes only the
-    changed ones (creating 10,000 files in a staging folder took seconds)."""
+    made, or a function that returns it, called for the map page, which comes last (the
+    build's waits for the forked child that makes it, so the other pages are rendered
+    meanwhile). Kept in memory: the build compares them with ``docs/`` and writes only
+    the changed ones (creating 10,000 files in a staging folder took seconds)."""
     env = environment()
     topic_counts = counts(catalogue.topics, catalogue.papers)
     subtopics = children(catalogue.topics)
@@ -203,10 +206,6 @@ def render_pages(
           source=catalogue.page_sources.get("home", catalogue.topics_source),
           head=pagemeta.listing_head("papercat", home_description(catalogue)))  # fmt: skip
     write("topics/index.md", "topics.md.j2", base="../", meta=search.listing_meta())
-    points, legend = field_map or fieldmap.field_map(catalogue)
-    write("map.md", "map.md.j2", base="../", points=points, legend=legend,
-          width=fieldmap.WIDTH, height=fieldmap.HEIGHT,
-          head=pagemeta.listing_head("Map of the field", MAP_DESCRIPTION))  # fmt: skip
     for topic in catalogue.topics:
         papers = sorted(catalogue.papers_in(topic.id), key=lambda p: (p.title.lower(), p.id))
         feed = [f"papercat: {topic.name}", f"topics/{topic.id}/feed.xml"]
@@ -223,6 +222,11 @@ def render_pages(
         if name != "home":
             source = catalogue.page_sources.get(name)
             emit(f"{name}.md", with_source(text, source))
+    made = field_map() if callable(field_map) else field_map
+    points, legend = made or fieldmap.field_map(catalogue)
+    write("map.md", "map.md.j2", base="../", points=points, legend=legend,
+          width=fieldmap.WIDTH, height=fieldmap.HEIGHT,
+          head=pagemeta.listing_head("Map of the field", MAP_DESCRIPTION))  # fmt: skip
     return pages
 
 

@@ -21,7 +21,7 @@ import json
 import unicodedata
 import urllib.parse
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .model import Catalogue, Paper
@@ -33,7 +33,70 @@ FIRST_ROWS = 50  # rows rendered into the HTML (no-script fallback and first pai
 TABLE_DATA = "all-papers.json"
 TABLE_DESCRIPTION = "Every paper of the catalogue in one sortable, filterable table."
 
+# Papers one listing page shows (a topic, year, venue or author); a longer list goes on
+# at page/2/, page/3/, ... At 100,000 papers a venue lists about 17,000 papers, 6 MB of
+# HTML on one page.
+LISTING_PAGE = 500
+
 Writer = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a long listing stands: page ``number`` of ``count`` (from 1),
+    holding papers ``first`` to ``last`` of ``total``. Page 1 is the listing's own URL
+    (``venues/acl/``), page n is ``page/<n>/`` below it."""
+
+    number: int
+    count: int
+    first: int
+    last: int
+    total: int
+
+    def title(self, name: str) -> str:
+        """The listing's title on this page: ``name``, then "(page n of m)" after page 1."""
+        return name if self.number == 1 else f"{name} (page {self.number} of {self.count})"
+
+    def markdown(self, listing: str) -> str:
+        """This page's Markdown file (``render.page_path`` form) for ``listing``, the
+        page 1 URL's path without its slash (``venues/acl``)."""
+        return f"{listing}.md" if self.number == 1 else f"{listing}/page/{self.number}.md"
+
+    @property
+    def up(self) -> str:
+        """From this page to the folder of the listing's page 1 (prefix for ``base``)."""
+        return "" if self.number == 1 else "../../"
+
+    def href(self, number: int) -> str:
+        """A link from this page to page ``number`` of the same listing."""
+        target = "" if number == 1 else f"page/{number}/"
+        return (self.up + target) or "./"
+
+    def window(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last and ``around`` either side of this
+        one; None where numbers are left out."""
+        shown = [n for n in range(1, self.count + 1)
+                 if n in (1, self.count) or abs(n - self.number) <= around]  # fmt: skip
+        out: list[int | None] = []
+        for n in shown:
+            if out and n - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def paginate(
+    papers: Sequence[Paper], size: int | None = None
+) -> list[tuple[Pager, tuple[Paper, ...]]]:
+    """``papers`` in pages of at most ``size`` (``LISTING_PAGE``), in order; always at
+    least one page."""
+    size = size or LISTING_PAGE
+    count = max(1, -(-len(papers) // size))
+    return [
+        (Pager(n + 1, count, n * size + 1, min(len(papers), (n + 1) * size), len(papers)),
+         tuple(papers[n * size : (n + 1) * size]))
+        for n in range(count)
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -158,6 +221,8 @@ def write_pages(
     for facet in paged.values():
         write(f"{facet.plural}/index.md", "facet-index.md.j2", base="../", facet=facet)
         for value, papers in facet.paged.items():
-            write(f"{facet.plural}/{facet.slugs[value]}.md", "facet.md.j2", base="../../",
-                  facet=facet, value=value, papers=papers)  # fmt: skip
+            for pager, shown in paginate(papers):
+                write(pager.markdown(f"{facet.plural}/{facet.slugs[value]}"), "facet.md.j2",
+                      base="../../" + pager.up, facet=facet, value=value, papers=shown,
+                      pager=pager)  # fmt: skip
     return found

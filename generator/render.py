@@ -209,9 +209,11 @@ def render_pages(
     for topic in catalogue.topics:
         papers = sorted(catalogue.papers_in(topic.id), key=lambda p: (p.title.lower(), p.id))
         feed = [f"papercat: {topic.name}", f"topics/{topic.id}/feed.xml"]
-        write(f"topics/{topic.id}.md", "topic.md.j2", base="../../", topic=topic, papers=papers,
-              chart=fieldmap.topic_chart(papers),
-              head=pagemeta.listing_head(topic.name, topic.description, [feed]))  # fmt: skip
+        chart = fieldmap.topic_chart(papers)
+        for pager, shown in browse.paginate(papers):
+            head = pagemeta.listing_head(pager.title(topic.name), topic.description, [feed])
+            write(pager.markdown(f"topics/{topic.id}"), "topic.md.j2", base="../../" + pager.up,
+                  topic=topic, papers=shown, pager=pager, chart=chart, head=head)  # fmt: skip
     memo = memo or Memo()
     template = env.get_template("paper.md.j2")
     for paper in catalogue.papers:

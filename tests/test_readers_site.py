@@ -107,8 +107,9 @@ def test_every_paper_page_has_citation_and_social_meta(seed_site):
         assert description and paper["abstract"].replace("\n", " ").startswith(description[:40])
         assert head.meta["twitter:card"] == ["summary"]
         assert "citation_author" not in head.meta  # the seed has no authors: nothing invented
-        types = {link["type"] for link in head.alternate}
-        assert {"application/atom+xml", "application/json", "application/x-bibtex"} <= types
+        assert [link["href"] for link in head.alternate] == ["../../feed.xml"]
+        # Not rel="alternate" alone: Material parses sitemap.xml for each such link.
+        assert all(link["rel"].split() == ["alternate", "feed"] for link in head.alternate)
 
 
 def test_meta_tags_escape_and_cover_known_fields(tmp_path):

@@ -149,7 +149,8 @@ function union(a, b) {
  * functions registered first (useSpelling). */
 function PostingIndex(lunr, compact) {
   var dec = decode(compact);
-  this.lunr = lunr; this.dec = dec; this.fields = dec.fields;
+  this.lunr = lunr; this.dec = dec; this.fields = dec.fields; this.fieldNumber = {};
+  dec.fields.forEach(function (name, f) { this.fieldNumber[name] = f; }, this);
   this.pipeline = lunr.Pipeline.load(dec.pipeline);
   this.termIndex = new Map();
   var builder = new lunr.TokenSet.Builder();
@@ -171,8 +172,7 @@ function PostingIndex(lunr, compact) {
  * best first; ref is the paper number and terms the index terms it matched. */
 PostingIndex.prototype.query = function (fn) {
   var lunr = this.lunr, dec = this.dec, fields = this.fields, nf = fields.length;
-  var fieldNumber = {}, f, i, j, k;
-  for (f = 0; f < nf; f++) fieldNumber[fields[f]] = f;
+  var fieldNumber = this.fieldNumber, f, i, j, k;
   var query = new lunr.Query(fields);
   fn.call(query, query);
   var gen = ++this.generation, stamp = this.stamp, slot = this.slot;

@@ -361,16 +361,23 @@ if (typeof module !== "undefined" && module.exports) {
   };
 } else {
   var engine = null, loading = null;
+  /* One JSON file of the search assets; a failed answer is an error naming the file. */
+  var getJson = function (url, options) {
+    return fetch(url, options).then(function (r) {
+      if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+      return r.json();
+    });
+  };
   var load = function (manifestUrl) {
     var started = performance.now();
-    return fetch(manifestUrl, { cache: "no-cache" }).then(function (r) { return r.json(); })
+    return getJson(manifestUrl, { cache: "no-cache" })
       .then(function (manifest) {
         var base = new URL(".", manifestUrl);
         // Start both downloads before lunr.js is evaluated (importScripts blocks).
         var parts = Promise.all([
-          fetch(new URL(manifest.index, base)).then(function (r) { return r.json(); }),
-          fetch(new URL(manifest.docs, base)).then(function (r) { return r.json(); }),
-          fetch(new URL(manifest.spelling, base)).then(function (r) { return r.json(); }),
+          getJson(new URL(manifest.index, base)),
+          getJson(new URL(manifest.docs, base)),
+          getJson(new URL(manifest.spelling, base)),
         ]);
         importScripts(new URL(manifest.lunr, base).href,
           new URL("pc-search-index.js", self.location.href).href);
@@ -381,10 +388,7 @@ if (typeof module !== "undefined" && module.exports) {
           var index = new PostingIndex(self.lunr, parts[0]);
           timing.decoded = performance.now() - started;
           var rows = new Shards(manifest.shards, manifest.shard_size, function (name) {
-            return fetch(new URL(name, base)).then(function (r) {
-              if (!r.ok) throw new Error(name + ": HTTP " + r.status);
-              return r.json();
-            });
+            return getJson(new URL(name, base));
           });
           engine = new Engine(self.lunr, index, parts[1], manifest.separator, spell, rows);
           timing.ready = performance.now() - started;

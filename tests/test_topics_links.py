@@ -169,3 +169,39 @@ def test_lsa_candidates_score_exactly_like_the_exact_path(seed, monkeypatch):
     both = [(a, r) for a, items in lsa.items() for r in items if (a, r.id) in scores]
     assert len(both) >= 0.95 * len(scores)
     assert all(scores[(a, r.id)] == r.score for a, r in both)
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"), [("FOLD_TOPICS", 0), ("SAMPLE_STEP", 1), ("SAMPLE_STEP", 2)]
+)
+def test_lsa_shortcuts_change_nothing(seed, monkeypatch, setting, value):
+    """The topic bonus folded into the dense product, and the sampled threshold before
+    the partition (on at 2,048 papers; forced here), give the plain path's lists."""
+    monkeypatch.setattr(links, "EXACT_LIMIT", 0)
+    plain = related_papers(*seed)
+    monkeypatch.setattr(links, setting, value)
+    assert related_papers(*seed) == plain
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    height=st.integers(1, 6),
+    width=st.sampled_from([64, 300, 4096]),
+    ties=st.booleans(),
+)
+def test_top_columns_are_each_rows_largest(seed, height, width, ties):
+    import numpy as np
+
+    keep = 16
+    rng = np.random.default_rng(seed)
+    block = rng.standard_normal((height, width)).astype(np.float32)
+    if ties:  # many equal values, and rows that are all one value
+        block = np.round(block, 1)
+        block[0] = 0.0
+    block[0, 0] = -np.inf  # as the diagonal is
+    top = links._top_columns(block, keep)
+    assert top.shape == (height, keep)
+    for row, cols in zip(block, top, strict=True):
+        assert len(set(cols.tolist())) == keep
+        assert np.array_equal(np.sort(row[cols]), np.sort(row)[-keep:])

@@ -34,6 +34,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 from . import mkbuild
 from .htmlsqueeze import squeeze_tree
 from .linkcheck import Scan, check_site
+from .sitemaps import split_sitemap
 
 CACHE = Path(".cache/papercat")
 RENDERERS = ("mkdocs", "zensical")
@@ -70,6 +71,7 @@ def build_site(
                 raise SiteBuildError(f"mkdocs build failed:\n{exc}") from exc
         else:
             render(renderer, config.absolute(), staging)
+        split_sitemap(staging)  # an index past the protocol's 50,000 addresses
         built = time.perf_counter()
         # Zensical rewrites every page, so the page scans of a previous build never apply.
         scans = _load_scans(scans_cache) if stats else {}

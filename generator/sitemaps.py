@@ -1,0 +1,70 @@
+"""Split a built site's ``sitemap.xml`` into a sitemap index once it is too long.
+
+The sitemap protocol (sitemaps.org) allows at most 50,000 addresses in one file; a
+catalogue of 100,000 papers has about 120,000. Past that limit the renderer's
+``sitemap.xml`` becomes a sitemap index naming ``sitemap-1.xml``, ``sitemap-2.xml``,
+... of at most ``LIMIT`` addresses each, in the renderer's order.
+
+This also decides how Material's instant navigation behaves at that size: it fetches
+``sitemap.xml`` on every page load and parses it on the main thread (17.7 MB at
+100,000 papers, seconds before the search box answers), and it only intercepts links
+to addresses it found there. An index has no page addresses, so links load pages
+normally; below the limit nothing changes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+LIMIT = 50_000  # addresses per sitemap file, the protocol's limit
+NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_URL = re.compile(rb"<url>.*?</url>", re.S)
+_LOC = re.compile(rb"<loc>([^<]*)</loc>")
+
+
+def split_sitemap(site: Path, limit: int = LIMIT) -> int:
+    """Rewrite ``site/sitemap.xml`` as an index of files of at most ``limit`` entries if
+    it has more; return how many sitemap files the site has now (0 without one)."""
+    path = site / "sitemap.xml"
+    if not path.is_file():
+        return 0
+    text = path.read_bytes()
+    entries = _URL.findall(text)
+    if len(entries) <= limit:
+        return 1
+    first = _LOC.search(entries[0])
+    # The chunks sit beside sitemap.xml, at the address the home page has.
+    home = first.group(1).decode("utf-8").strip() if first else ""
+    base = home if home.endswith("/") else home.rsplit("/", 1)[0] + "/"
+    names = []
+    for k, start in enumerate(range(0, len(entries), limit), 1):
+        name = f"sitemap-{k}.xml"
+        body = b"\n".join(entries[start : start + limit])
+        _write(site / name, _wrap(b"urlset", body))
+        names.append(name)
+    index = b"\n".join(
+        f"<sitemap><loc>{escape(base + name)}</loc></sitemap>".encode() for name in names
+    )
+    _write(path, _wrap(b"sitemapindex", index))
+    return len(names)
+
+
+def _wrap(root: bytes, body: bytes) -> bytes:
+    head = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    return head + b'<%s xmlns="%s">\n%s\n</%s>\n' % (root, NAMESPACE.encode(), body, root)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write ``path`` atomically; sitemap.xml also gets the ``.gz`` MkDocs writes beside
+    it (no timestamp inside, so equal sitemaps give equal files)."""
+    files = [(path, data)]
+    if path.name == "sitemap.xml":
+        files.append((path.with_name("sitemap.xml.gz"), gzip.compress(data, mtime=0)))
+    for target, payload in files:
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(payload)
+        tmp.replace(target)

@@ -20,19 +20,16 @@ from pathlib import Path
 # Raw-text and preformatted elements are copied as they are, up to their end tag.
 _KEEP = re.compile(rb"<(pre|textarea|script|style)\b.*?</\1\s*>", re.S | re.I)
 # A tag (or comment, doctype), quoted attribute values included: '>' may occur in them.
-_TAG = re.compile(rb"<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>")
+# Captured, so that splitting on it keeps the tags: text at even positions, tags at odd.
+_TAG = re.compile(rb"(<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>)")
 # In text, a run of white space that holds a line break.
 _RUN = re.compile(rb"[ \t\r]*\n[ \t\r\n]*")
 
 
 def _text(chunk: bytes) -> bytes:
-    out, pos = [], 0
-    for tag in _TAG.finditer(chunk):
-        out.append(_RUN.sub(b"\n", chunk[pos : tag.start()]))
-        out.append(tag.group(0))
-        pos = tag.end()
-    out.append(_RUN.sub(b"\n", chunk[pos:]))
-    return b"".join(out)
+    parts = _TAG.split(chunk)
+    parts[::2] = [_RUN.sub(b"\n", text) if b"\n" in text else text for text in parts[::2]]
+    return b"".join(parts)
 
 
 def squeeze(html: bytes) -> bytes:

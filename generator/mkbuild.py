@@ -23,12 +23,14 @@ plugins may keep state across pages.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import multiprocessing
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -42,7 +44,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from . import __version__
-from .htmlsqueeze import squeeze_file, squeeze_tree
+from .htmlsqueeze import squeeze, squeeze_tree
 
 CACHE_FORMAT = 5  # 2: pages squeezed (htmlsqueeze.py); 3: records say "no links"; 4, 5: raw
 TOOLS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
@@ -136,14 +138,31 @@ def _render(share: list[int]) -> tuple[dict[str, list], list[str]]:
     handler = _Collect()
     logging.getLogger("mkdocs").addHandler(handler)
     records = {}
-    for i in share:
-        page, key = job["pages"][i], job["keys"][i]
-        passed = _populate(page, job["config"], job["files"])
-        mk._build_page(page, job["config"], job["doc_files"], job["nav"], job["env"])
-        squeeze_file(page.file.abs_dest_path)
-        dest, linkless = page.file.abs_dest_path, not LINKS.search(page.markdown or "")
-        records[page.file.src_uri] = [key, page.file.dest_uri, *_stat(dest), linkless, passed]
+    with _squeezed_writes():
+        for i in share:
+            page, key = job["pages"][i], job["keys"][i]
+            passed = _populate(page, job["config"], job["files"])
+            mk._build_page(page, job["config"], job["doc_files"], job["nav"], job["env"])
+            dest, linkless = page.file.abs_dest_path, not LINKS.search(page.markdown or "")
+            records[page.file.src_uri] = [key, page.file.dest_uri, *_stat(dest), linkless, passed]
     return records, handler.messages
+
+
+@contextlib.contextmanager
+def _squeezed_writes() -> Iterator[None]:
+    """``_build_page`` writes a page with ``utils.write_file``: squeeze its HTML on the
+    way (htmlsqueeze.py), instead of reading the file back and writing it again. The
+    file is new in the staging folder either way, never a hard link to the old site."""
+    write = mk.utils.write_file
+
+    def squeezed(content: bytes, output_path: str) -> None:
+        write(squeeze(content) if output_path.endswith(".html") else content, output_path)
+
+    mk.utils.write_file = squeezed
+    try:
+        yield
+    finally:
+        mk.utils.write_file = write
 
 
 # A paper page's Markdown is one raw HTML <article>, a listing page's (topic, venue,

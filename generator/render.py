@@ -59,6 +59,13 @@ def first_sentence(text: str, limit: int = 200) -> str:
     return sentence
 
 
+def text_content(value: str) -> Markup:
+    """Escaped for an element's text: ``&``, ``<`` and ``>`` only. Quotes need escaping
+    in attribute values, not in text, and the Cite box's BibTeX and CSL-JSON are full
+    of them (``&#34;`` is five bytes for one)."""
+    return Markup(value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
 def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
 
@@ -141,6 +148,7 @@ def environment() -> Environment:
     env.filters["fm"] = front_matter_value
     env.filters["first_sentence"] = first_sentence
     env.filters["paragraphs"] = paragraphs
+    env.filters["text"] = text_content
     return env
 
 

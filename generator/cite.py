@@ -138,8 +138,15 @@ def bib_entry(paper: Paper, url: str, topic_names: list[str], abstract: bool = T
         fields["keywords"] = latex(", ".join(topic_names))
     if abstract and paper.abstract:  # abstracts are optional
         fields["abstract"] = latex(paper.abstract)
-    persons = {"author": [Person(latex(a)) for a in paper.authors]} if paper.authors else None
+    persons = {"author": [_person(a) for a in paper.authors]} if paper.authors else None
     return Entry(entry_type, fields=fields, persons=persons)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _person(name: str) -> Person:
+    """An author as pybtex parses them, once per name: parsing is most of an entry's
+    time, and names repeat across papers. Entries only read these objects."""
+    return Person(latex(name))
 
 
 _BRACE = re.compile(r"[{}]")
@@ -214,6 +221,11 @@ def paper_ris(paper: Paper, url: str, topic_names: list[str], abstract: bool = T
 
 
 def _csl_name(name: str) -> dict[str, str]:
+    return dict(_csl_parts(name))  # a copy: callers may change their item
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _csl_parts(name: str) -> dict[str, str]:
     person = Person(name)
     family = " ".join(person.prelast_names + person.last_names)
     given = " ".join(person.first_names + person.middle_names)

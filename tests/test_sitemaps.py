@@ -62,7 +62,7 @@ def test_past_the_limit_an_index_names_files_that_hold_every_address_in_order(tm
     assert locs(tmp_path / "sitemap.xml", "sitemap") == [BASE + n for n in names]
     chunks = [locs(tmp_path / n, "url") for n in names]
     assert [len(c) for c in chunks] == [2, 2, 1]
-    assert sum(chunks, []) == addresses
+    assert [loc for chunk in chunks for loc in chunk] == addresses
     # The entries keep what the renderer wrote (lastmod).
     assert "<lastmod>2026-11-29</lastmod>" in (tmp_path / "sitemap-3.xml").read_text()
     index = (tmp_path / "sitemap.xml").read_bytes()
@@ -99,4 +99,4 @@ def test_files_partition_the_addresses(tmp_path_factory, count, limit):
     chunks = [locs(site / n, "url") for n in names]
     assert files == len(names) == -(-count // limit)
     assert all(0 < len(c) <= limit for c in chunks)
-    assert sum(chunks, []) == addresses
+    assert [loc for chunk in chunks for loc in chunk] == addresses

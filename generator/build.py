@@ -101,19 +101,24 @@ def build(
     with tempfile.TemporaryDirectory(prefix=".build-", dir=out.parent) as tmp:
         staging = Path(tmp)
 
-        def search_and_map() -> tuple[dict[str, float], fieldmap.FieldMap]:
+        def search_and_map() -> tuple[dict[str, float], fieldmap.FieldMap, dict]:
             side = _Timer(verbose=False)
             bare = Catalogue(papers=papers, topics=topics)
+            known = set(memo.used())
             with side.stage("search"):
                 search.build(bare).write(staging)
             with side.stage("map"):
                 field_map = fieldmap.field_map(bare)
-            return side.timings, field_map
+            with side.stage("bibtex"):
+                exports.write_bib(bare, staging, memo)
+            # The memo entries made here go back to the parent, which saves the memo.
+            fresh = {k: v for k, v in memo.used().items() if k not in known}
+            return side.timings, field_map, fresh
 
-        # The search index and the map need neither related papers nor pages: they are
-        # made on the other core while links run, forked while the heap is still small
-        # (after a fork, every page either process writes to is copied) and before the
-        # parent has started any thread pool.
+        # The search index, the map and papers.bib need neither related papers nor
+        # pages: they are made on the other core while links run, forked while the heap
+        # is still small (after a fork, every page either process writes to is copied)
+        # and before the parent has started any thread pool.
         child = Forked(search_and_map)
         try:
             with timer.stage("links"):
@@ -136,8 +141,9 @@ def build(
         def map_from_child() -> fieldmap.FieldMap:
             nonlocal waited
             start = time.perf_counter()
-            side_timings, field_map = child.result()
+            side_timings, field_map, fresh = child.result()
             waited = time.perf_counter() - start
+            memo.merge(fresh)
             for name, seconds in side_timings.items():
                 timer.record(name, seconds)
             return field_map
@@ -146,7 +152,7 @@ def build(
         # made while it finishes (at 10,000 papers it can outlast related papers).
         try:
             with timer.stage("exports"):
-                exports.write(catalogue, staging, memo)
+                exports.write(catalogue, staging, memo, bib=False)
             start = time.perf_counter()
             rendered = render.render_pages(catalogue, memo, map_from_child)
             icons.write(staging)

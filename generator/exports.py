@@ -74,9 +74,17 @@ def papers_bib(catalogue: Catalogue, memo: Memo | None = None) -> str:
     return "\n".join(map(entry, catalogue.papers)) if catalogue.papers else cite.bibtex([])
 
 
-def write(catalogue: Catalogue, out: Path, memo: Memo | None = None) -> None:
-    """Write the exports into the staging folder ``out``."""
+def write(catalogue: Catalogue, out: Path, memo: Memo | None = None, bib: bool = True) -> None:
+    """Write the exports into the staging folder ``out`` (``bib=False``: all but
+    papers.bib, which ``write_bib`` writes)."""
     (out / "papers.json").write_text(papers_json(catalogue), encoding="utf-8")
     (out / "papers.schema.json").write_bytes(SCHEMA.read_bytes())
-    (out / "papers.bib").write_text(papers_bib(catalogue, memo), encoding="utf-8")
+    if bib:
+        write_bib(catalogue, out, memo)
     feeds.write_feeds(catalogue, out)
+
+
+def write_bib(catalogue: Catalogue, out: Path, memo: Memo | None = None) -> None:
+    """papers.bib into ``out``. It needs neither related papers nor pages, so the build
+    makes it in the forked child beside the search index and the map."""
+    (out / "papers.bib").write_text(papers_bib(catalogue, memo), encoding="utf-8")

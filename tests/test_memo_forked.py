@@ -76,3 +76,26 @@ def test_forked_child_can_be_cancelled():
     job.cancel()
     with pytest.raises(ChildError):
         job.result()
+
+
+@pytest.mark.parametrize("jobs", ["2", "1"])
+def test_a_second_build_computes_nothing_again(tmp_path, monkeypatch, jobs):
+    """What the forked child memoises (papers.bib's entries) reaches the saved memo,
+    as what the parent does: unchanged content, no citation made twice."""
+    from generator import cite
+    from generator.build import build
+    from tests.conftest import copy_fixture
+
+    monkeypatch.setenv("PAPERCAT_JOBS", jobs)
+    content = copy_fixture("search-mini", tmp_path)
+    first = build(content, tmp_path / "docs", cache_dir=tmp_path / "cache")
+    assert first.computed > 0
+    bib = (tmp_path / "docs" / "papers.bib").read_bytes()
+
+    def again(*args):
+        raise AssertionError("a citation was computed again")
+
+    monkeypatch.setattr(cite, "bib_entry", again)  # the child is forked: it sees this too
+    second = build(content, tmp_path / "docs", cache_dir=tmp_path / "cache")
+    assert second.computed == 0
+    assert (tmp_path / "docs" / "papers.bib").read_bytes() == bib

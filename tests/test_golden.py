@@ -60,5 +60,5 @@ def test_golden_paper_page_shows_text_verbatim():
     assert "{{ braces }}" in page
     assert "<think>" not in page.split("---", 2)[2]
     adamoe = (GOLDEN / "tiny" / "papers" / "adamoe" / "index.md").read_text()
-    assert "\"&lt;EOS&gt;\" vs." in adamoe
+    assert '"&lt;EOS&gt;" vs.' in adamoe
     assert "experts_and_underscores *stars* | pipes" in adamoe

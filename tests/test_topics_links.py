@@ -172,11 +172,19 @@ def test_lsa_candidates_score_exactly_like_the_exact_path(seed, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("setting", "value"), [("FOLD_TOPICS", 0), ("SAMPLE_STEP", 1), ("SAMPLE_STEP", 2)]
+    ("setting", "value"),
+    [
+        ("FOLD_TOPICS", 0),
+        ("SAMPLE_STEP", 1),
+        ("SAMPLE_STEP", 2),
+        ("KEY_CHUNK", 1),
+        ("KEY_CHUNK", 7),
+    ],
 )
 def test_lsa_shortcuts_change_nothing(seed, monkeypatch, setting, value):
-    """The topic bonus folded into the dense product, and the sampled threshold before
-    the partition (on at 2,048 papers; forced here), give the plain path's lists."""
+    """The topic bonus folded into the dense product, the sampled threshold before the
+    partition (on at 2,048 papers; forced here) and the shared terms found in chunks of
+    pairs give the plain path's lists, reasons included."""
     monkeypatch.setattr(links, "EXACT_LIMIT", 0)
     plain = related_papers(*seed)
     monkeypatch.setattr(links, setting, value)

@@ -152,7 +152,7 @@ def build(
         # made while it finishes (at 10,000 papers it can outlast related papers).
         try:
             with timer.stage("exports"):
-                exports.write(catalogue, staging, memo, bib=False)
+                exports.write(catalogue, staging)
             start = time.perf_counter()
             rendered = render.render_pages(catalogue, memo, map_from_child)
             icons.write(staging)

@@ -74,13 +74,10 @@ def papers_bib(catalogue: Catalogue, memo: Memo | None = None) -> str:
     return "\n".join(map(entry, catalogue.papers)) if catalogue.papers else cite.bibtex([])
 
 
-def write(catalogue: Catalogue, out: Path, memo: Memo | None = None, bib: bool = True) -> None:
-    """Write the exports into the staging folder ``out`` (``bib=False``: all but
-    papers.bib, which ``write_bib`` writes)."""
+def write(catalogue: Catalogue, out: Path) -> None:
+    """Write the exports but papers.bib (``write_bib``) into the staging folder ``out``."""
     (out / "papers.json").write_text(papers_json(catalogue), encoding="utf-8")
     (out / "papers.schema.json").write_bytes(SCHEMA.read_bytes())
-    if bib:
-        write_bib(catalogue, out, memo)
     feeds.write_feeds(catalogue, out)
 
 

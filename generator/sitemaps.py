@@ -15,7 +15,6 @@ normally; below the limit nothing changes.
 from __future__ import annotations
 
 import gzip
-import os
 import re
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -44,27 +43,17 @@ def split_sitemap(site: Path, limit: int = LIMIT) -> int:
     for k, start in enumerate(range(0, len(entries), limit), 1):
         name = f"sitemap-{k}.xml"
         body = b"\n".join(entries[start : start + limit])
-        _write(site / name, _wrap(b"urlset", body))
+        (site / name).write_bytes(_wrap(b"urlset", body))
         names.append(name)
-    index = b"\n".join(
+    index = _wrap(b"sitemapindex", b"\n".join(
         f"<sitemap><loc>{escape(base + name)}</loc></sitemap>".encode() for name in names
-    )
-    _write(path, _wrap(b"sitemapindex", index))
+    ))  # fmt: skip
+    path.write_bytes(index)
+    # MkDocs writes a gzip beside it; no timestamp inside, so equal sitemaps, equal files.
+    (site / "sitemap.xml.gz").write_bytes(gzip.compress(index, mtime=0))
     return len(names)
 
 
 def _wrap(root: bytes, body: bytes) -> bytes:
     head = b'<?xml version="1.0" encoding="UTF-8"?>\n'
     return head + b'<%s xmlns="%s">\n%s\n</%s>\n' % (root, NAMESPACE.encode(), body, root)
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write ``path`` atomically; sitemap.xml also gets the ``.gz`` MkDocs writes beside
-    it (no timestamp inside, so equal sitemaps give equal files)."""
-    files = [(path, data)]
-    if path.name == "sitemap.xml":
-        files.append((path.with_name("sitemap.xml.gz"), gzip.compress(data, mtime=0)))
-    for target, payload in files:
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(payload)
-        tmp.replace(target)

@@ -62,6 +62,11 @@ class Pager:
         page 1 URL's path without its slash (``venues/acl``)."""
         return f"{listing}.md" if self.number == 1 else f"{listing}/page/{self.number}.md"
 
+    def summary(self) -> str:
+        """How many papers the listing has, and which of them this page shows."""
+        text = f"{self.total} paper{'' if self.total == 1 else 's'}"
+        return text + (f" ({self.first} to {self.last} on this page)" if self.count > 1 else "")
+
     @property
     def up(self) -> str:
         """From this page to the folder of the listing's page 1 (prefix for ``base``)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from urllib.parse import urljoin
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -62,3 +63,17 @@ def test_titles_say_the_page_after_the_first():
     first, second = (pager for pager, _ in browse.paginate(list(range(3)), 2))  # type: ignore[arg-type]
     assert first.title("ACL") == "ACL"
     assert second.title("ACL") == "ACL (page 2 of 2)"
+
+
+@pytest.mark.parametrize(
+    ("total", "size", "number", "text"),
+    [
+        (1, 500, 1, "1 paper"),
+        (7, 500, 1, "7 papers"),
+        (7, 3, 1, "7 papers (1 to 3 on this page)"),
+        (7, 3, 3, "7 papers (7 to 7 on this page)"),
+    ],
+)
+def test_summary_says_how_many_and_which(total, size, number, text):
+    pager, _ = browse.paginate(list(range(total)), size)[number - 1]  # type: ignore[arg-type]
+    assert pager.summary() == text

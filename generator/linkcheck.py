@@ -53,9 +53,17 @@ class Scan:
     links: tuple[tuple[str, str | None, str], ...]
 
 
+_PARSER = lxml.etree.HTMLParser()
+# (base, depth, href) -> the link's entry, or None for a link not ours to resolve, for
+# links whose entry is the same on every page at that depth: the theme's links
+# ("../../assets/...", "../../topics/") are most of every page's. Shared entries are
+# also pickled once per worker's answer, not once per page.
+_SHARED: dict[tuple[str, int, str], tuple[str, str | None, str] | None] = {}
+
+
 def _scan(site: Path, path: Path, base: str, stat: tuple[int, int, int]) -> Scan:
     try:
-        root = lxml.etree.fromstring(path.read_bytes(), lxml.etree.HTMLParser())
+        root = lxml.etree.fromstring(path.read_bytes(), _PARSER)
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
         root = None
     if root is None:  # an empty file: nothing to check
@@ -63,13 +71,32 @@ def _scan(site: Path, path: Path, base: str, stat: tuple[int, int, int]) -> Scan
     ids = frozenset(_IDS(root))
     here = base + path.relative_to(site).as_posix()
     folder = here.rsplit("/", 1)[0] + "/"
+    depth = folder.count("/") - base.count("/")
     links = []
     for value in _LINKS(root):
-        link = value.strip()
-        if not link or SCHEME.match(link) or link.startswith("//"):
-            continue  # external, or mailto:/tel:/data: - not ours to resolve
-        links.append((link, *resolve(here, folder, link, base)))
+        key = (base, depth, value)
+        entry = _SHARED.get(key, key)
+        if entry is key:
+            link = value.strip()
+            if not link or SCHEME.match(link) or link.startswith("//"):
+                entry = None  # external, or mailto:/tel:/data: - not ours to resolve
+            else:
+                entry = (link, *resolve(here, folder, link, base))
+            if entry is None or _climbs_to_root(link, depth, folder, base):
+                _SHARED[key] = entry
+        if entry is not None:
+            links.append(entry)
     return Scan(stat, ids, tuple(links))
+
+
+def _climbs_to_root(link: str, depth: int, folder: str, base: str) -> bool:
+    """Whether ``link`` climbs exactly to the site's root and then names plain segments:
+    then where it leads depends on the page's depth only, not on which page it is."""
+    match = _CLIMB.fullmatch(link)
+    return (
+        match is not None and folder.startswith(base) and bool(match.group(2))
+        and "/./" not in f"/{match.group(2)}" and len(match.group(1)) // 3 == depth
+    )  # fmt: skip
 
 
 # A relative link that only climbs ("../" repeated) and then names plain path segments.
@@ -153,6 +180,7 @@ def check_site(
     """
     base = base_path or _base_path(site)
     scans = {} if scans is None else scans
+    _SHARED.clear()  # it only needs to last one check (workers fork from here)
     files: set[str] = set()
     pages: dict[str, Scan] = {}
     todo: list[tuple[str, tuple[int, int, int]]] = []

@@ -107,3 +107,29 @@ def test_fast_resolution_equals_urljoin(link, folder):
     here = folder + "index.html"
     expected = linkcheck._resolve(here if link[0] in "#?" else folder, link, "/papercat/")
     assert linkcheck.resolve(here, folder, link, "/papercat/") == expected
+
+
+def test_links_shared_between_pages_are_resolved_for_each_page(tmp_path):
+    """Entries kept for the links every page at a depth has ("../../x/") are only those
+    that lead to the same place from every page at that depth."""
+    links = ["../../x/", "../../x/#f", "../y/", "../../../z/", "#top", "z/", "./w", "/site/v/"]
+    body = "".join(f'<a href="{link}">l</a>' for link in links)
+    rels = ["a/b/index.html", "c/d/index.html", "index.html", "a/index.html", "a/b/c/index.html"]
+    for rel in rels:
+        write(tmp_path, rel, body)
+    stat = (0, 0, 0)
+
+    def scan_alone(rel):
+        linkcheck._SHARED.clear()
+        return linkcheck._scan(tmp_path, tmp_path / rel, "/site/", stat)
+
+    alone = {rel: scan_alone(rel) for rel in rels}
+    linkcheck._SHARED.clear()
+    shared = {rel: linkcheck._scan(tmp_path, tmp_path / rel, "/site/", stat) for rel in rels * 2}
+    assert shared == alone
+    assert ("../y/", "a/y/", "") in alone["a/b/index.html"].links
+    assert ("../y/", "c/y/", "") in alone["c/d/index.html"].links
+    assert ("../../x/", "x/", "") in alone["c/d/index.html"].links
+    assert ("../../x/", "a/x/", "") in alone["a/b/c/index.html"].links
+    assert ("/site/", 2, "../y/") not in linkcheck._SHARED  # depends on the folder
+    assert linkcheck._SHARED[("/site/", 2, "../../x/")] == ("../../x/", "x/", "")

@@ -22,7 +22,7 @@ from pathlib import Path
 from . import exports, fieldmap, icons, links, render, search
 from .forked import Forked
 from .load import display_path, load_tree
-from .memo import Memo
+from .memo import Memo, Part
 from .model import Catalogue, ContentError, Problem, frozen_map
 from .pages import load_pages
 from .validate import validate
@@ -101,25 +101,24 @@ def build(
     with tempfile.TemporaryDirectory(prefix=".build-", dir=out.parent) as tmp:
         staging = Path(tmp)
 
-        def search_and_map() -> tuple[dict[str, float], fieldmap.FieldMap, dict]:
+        def search_and_map() -> tuple[tuple[dict[str, float], fieldmap.FieldMap], Part]:
             side = _Timer(verbose=False)
             bare = Catalogue(papers=papers, topics=topics)
-            known = set(memo.used())
             with side.stage("search"):
                 search.build(bare).write(staging)
             with side.stage("map"):
                 field_map = fieldmap.field_map(bare)
             with side.stage("bibtex"):
                 exports.write_bib(bare, staging, memo)
-            # The memo entries made here go back to the parent, which saves the memo.
-            fresh = {k: v for k, v in memo.used().items() if k not in known}
-            return side.timings, field_map, fresh
+            return side.timings, field_map
+
+        # The memo entries made in the child go back to the parent, which saves the memo.
 
         # The search index, the map and papers.bib need neither related papers nor
         # pages: they are made on the other core while links run, forked while the heap
         # is still small (after a fork, every page either process writes to is copied)
         # and before the parent has started any thread pool.
-        child = Forked(search_and_map)
+        child = Forked(lambda: memo.apart(search_and_map))
         try:
             with timer.stage("links"):
                 related = links.related_papers(papers, topics)
@@ -141,9 +140,9 @@ def build(
         def map_from_child() -> fieldmap.FieldMap:
             nonlocal waited
             start = time.perf_counter()
-            side_timings, field_map, fresh = child.result()
+            (side_timings, field_map), part = child.result()
             waited = time.perf_counter() - start
-            memo.merge(fresh)
+            memo.merge(part)
             for name, seconds in side_timings.items():
                 timer.record(name, seconds)
             return field_map

@@ -17,6 +17,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
@@ -37,6 +38,16 @@ def fingerprint() -> str:
     for name in LIBRARIES:
         digest.update(f"{name}={metadata.version(name)}".encode())
     return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Part:
+    """What a forked child did to its copy of the memo (``Memo.apart``)."""
+
+    entries: dict[bytes, object]
+    hits: int
+    misses: int
+    pid: int  # the process it was made in
 
 
 class Memo:
@@ -78,13 +89,23 @@ class Memo:
         self._used[key] = value
         return value  # type: ignore[return-value]
 
-    def used(self) -> dict[bytes, object]:
-        """The entries used so far (to send from a forked child to ``merge``)."""
-        return dict(self._used)
+    def apart(self, fn: Callable[[], T]) -> tuple[T, Part]:
+        """``fn()`` and what it did to this memo, for ``merge`` in another process (run
+        this in a forked child: what the child adds to its copy is lost otherwise)."""
+        known, hits, misses = set(self._used), self.hits, self.misses
+        value = fn()
+        fresh = {k: v for k, v in self._used.items() if k not in known}
+        return value, Part(fresh, self.hits - hits, self.misses - misses, os.getpid())
 
-    def merge(self, entries: dict[bytes, object]) -> None:
-        """Keep entries another process used (its ``used()``) in the next ``save``."""
-        self._used.update(entries)
+    def merge(self, part: Part) -> None:
+        """Keep the entries another process used (``apart``) in the next ``save``, and
+        count its hits and misses. A part made in this process (``fn`` ran here, without a
+        fork) is already in."""
+        if part.pid == os.getpid():
+            return
+        self._used.update(part.entries)
+        self.hits += part.hits
+        self.misses += part.misses
 
     def save(self) -> None:
         """Write the entries used since loading (atomically); other memo files in the

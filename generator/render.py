@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from . import browse, cite, fieldmap, pagemeta, readlinks, search
 from .browse import Facet
+from .forked import Forked, jobs
 from .memo import Memo
 from .model import Catalogue, Paper
 from .siteinfo import paper_url
@@ -32,6 +33,9 @@ MAP_DESCRIPTION = "Every paper of the catalogue on one map, coloured by topic."
 MAX_AUTHORS = 6
 AUTHORS_SHOWN = 3
 NO_ABSTRACT = "No abstract in the catalogue yet."
+# Papers from which half the paper pages are rendered in a forked child (below, the
+# fork costs more than the half saves).
+PARALLEL_FROM = 2000
 
 
 def front_matter_value(value: object) -> Markup:
@@ -165,6 +169,51 @@ def _paper_page(template: Template, view: dict[str, object]) -> str:
     return template.render(**view, topic_name=view["topic_names"].__getitem__)  # type: ignore[attr-defined]
 
 
+def _paper_texts(
+    catalogue: Catalogue, facets: dict[str, Facet], memo: Memo, env: Environment,
+    papers: Sequence[Paper],
+) -> list[str]:  # fmt: skip
+    template = env.get_template("paper.md.j2")
+    texts = []
+    for paper in papers:
+        view = paper_view(catalogue, facets, paper, memo)
+        texts.append(memo.get("paper-page", view, lambda v=view: _paper_page(template, v)))
+    return texts
+
+
+class _PaperPages:
+    """The paper pages' texts, in catalogue order. From ``PARALLEL_FROM`` papers the
+    second half is rendered in a forked child on the other core (forked.py), started
+    at once, while the parent goes on with the listing pages and then its own half;
+    the child's memo entries come back with its pages."""
+
+    def __init__(
+        self, catalogue: Catalogue, facets: dict[str, Facet], memo: Memo, env: Environment
+    ) -> None:
+        self._args = (catalogue, facets, memo, env)
+        self._papers = papers = catalogue.papers
+        many = len(papers) >= PARALLEL_FROM and jobs() > 1
+        self._cut = len(papers) // 2 if many else len(papers)
+        self._child = (
+            Forked(lambda: memo.apart(lambda: _paper_texts(*self._args, papers[self._cut :])))
+            if many
+            else None
+        )
+
+    def texts(self) -> list[str]:
+        texts = _paper_texts(*self._args, self._papers[: self._cut])
+        if self._child:
+            theirs, part = self._child.result()
+            self._args[2].merge(part)
+            texts += theirs
+        return texts
+
+    def cancel(self) -> None:
+        """Stop the child (the parent failed and will not collect its pages)."""
+        if self._child:
+            self._child.cancel()
+
+
 def render_site(
     catalogue: Catalogue,
     out: Path,
@@ -209,6 +258,29 @@ def render_pages(
 
     facets = browse.write_pages(catalogue, write, emit)
     common["facets"] = facets
+    paper_pages = _PaperPages(catalogue, facets, memo or Memo(), env)
+    try:
+        _listing_pages(catalogue, write)
+        texts = paper_pages.texts()
+    except BaseException:
+        paper_pages.cancel()
+        raise
+    for paper, text in zip(catalogue.papers, texts, strict=True):
+        emit(page_path(f"papers/{paper.id}.md"), text)
+    for name, text in sorted(catalogue.pages.items()):
+        if name != "home":
+            source = catalogue.page_sources.get(name)
+            emit(f"{name}.md", with_source(text, source))
+    made = field_map() if callable(field_map) else field_map
+    points, legend = made or fieldmap.field_map(catalogue)
+    write("map.md", "map.md.j2", base="../", points=points, legend=legend,
+          width=fieldmap.WIDTH, height=fieldmap.HEIGHT,
+          head=pagemeta.listing_head("Map of the field", MAP_DESCRIPTION))  # fmt: skip
+    return pages
+
+
+def _listing_pages(catalogue: Catalogue, write: Callable[..., None]) -> None:
+    """The home page, the topics page and each topic's pages."""
     write("index.md", "home.md.j2", base="", recent=_recent(catalogue),
           intro=catalogue.pages.get("home", ""), description=home_description(catalogue),
           source=catalogue.page_sources.get("home", catalogue.topics_source),
@@ -222,22 +294,6 @@ def render_pages(
             head = pagemeta.listing_head(pager.title(topic.name), topic.description, [feed])
             write(pager.markdown(f"topics/{topic.id}"), "topic.md.j2", base="../../" + pager.up,
                   topic=topic, papers=shown, pager=pager, chart=chart, head=head)  # fmt: skip
-    memo = memo or Memo()
-    template = env.get_template("paper.md.j2")
-    for paper in catalogue.papers:
-        view = paper_view(catalogue, facets, paper, memo)
-        text = memo.get("paper-page", view, lambda view=view: _paper_page(template, view))
-        emit(page_path(f"papers/{paper.id}.md"), text)
-    for name, text in sorted(catalogue.pages.items()):
-        if name != "home":
-            source = catalogue.page_sources.get(name)
-            emit(f"{name}.md", with_source(text, source))
-    made = field_map() if callable(field_map) else field_map
-    points, legend = made or fieldmap.field_map(catalogue)
-    write("map.md", "map.md.j2", base="../", points=points, legend=legend,
-          width=fieldmap.WIDTH, height=fieldmap.HEIGHT,
-          head=pagemeta.listing_head("Map of the field", MAP_DESCRIPTION))  # fmt: skip
-    return pages
 
 
 def page_path(rel: str) -> str:

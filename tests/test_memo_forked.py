@@ -7,6 +7,8 @@ import pickle
 
 import pytest
 
+from conftest import ROOT
+
 from generator import memo as memo_mod
 from generator.forked import ChildError, Forked
 from generator.memo import Memo
@@ -99,3 +101,50 @@ def test_a_second_build_computes_nothing_again(tmp_path, monkeypatch, jobs):
     second = build(content, tmp_path / "docs", cache_dir=tmp_path / "cache")
     assert second.computed == 0
     assert (tmp_path / "docs" / "papers.bib").read_bytes() == bib
+
+
+def test_paper_pages_rendered_in_two_processes_are_the_same(tmp_path, monkeypatch):
+    """From PARALLEL_FROM papers, half the paper pages come from a forked child: the
+    same pages, in the same order, with the child's memo entries and counts merged."""
+    from generator import render
+    from generator.build import build
+
+    content = ROOT / "content"
+    monkeypatch.setenv("PAPERCAT_JOBS", "1")
+    alone = build(content, tmp_path / "alone", cache_dir=tmp_path / "c1")
+    monkeypatch.setenv("PAPERCAT_JOBS", "2")
+    monkeypatch.setattr(render, "PARALLEL_FROM", 2)
+    split = build(content, tmp_path / "split", cache_dir=tmp_path / "c2")
+    assert tree(tmp_path / "split") == tree(tmp_path / "alone")
+    assert (split.computed, split.reused) == (alone.computed, alone.reused)
+
+    def again(*args):
+        raise AssertionError("a paper page was rendered again")
+
+    monkeypatch.setattr(render, "_paper_page", again)  # seen by the forked child too
+    second = build(content, tmp_path / "split", cache_dir=tmp_path / "c2")
+    assert second.computed == 0 and second.written == 0
+
+
+def test_a_failing_parent_stops_the_render_child(tmp_path, monkeypatch):
+    from generator import render
+    from generator.build import build
+
+    monkeypatch.setenv("PAPERCAT_JOBS", "2")
+    monkeypatch.setattr(render, "PARALLEL_FROM", 2)
+    cancelled = []
+    monkeypatch.setattr(render._PaperPages, "cancel", lambda self: cancelled.append(1))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("listing pages failed")
+
+    monkeypatch.setattr(render, "_listing_pages", broken)
+    with pytest.raises(RuntimeError, match="listing pages failed"):
+        build(ROOT / "content", tmp_path / "docs")
+    assert cancelled == [1]
+
+
+def tree(folder):
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }

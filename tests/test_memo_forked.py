@@ -6,7 +6,6 @@ import os
 import pickle
 
 import pytest
-
 from conftest import ROOT
 
 from generator import memo as memo_mod

@@ -128,3 +128,16 @@ def test_topics_once_and_no_theme_search(seed_site):
     assert not (seed_site / "search" / "search_index.json").exists()  # Material's
     zensical = seed_site / "search.json"  # Zensical writes one with search off: empty
     assert not zensical.exists() or json.loads(zensical.read_text())["items"] == []
+
+
+def test_theme_config_holds_only_what_the_site_reads(seed_site, renderer):
+    """Material's __config without its search worker and search translations (its
+    search is off): the bundle reads the base, the features and the clipboard texts."""
+    html = (seed_site / "papers" / "ai-memory-wall" / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'<script id="__config" type="application/json">(.*?)</script>', html)
+    config = json.loads(found.group(1))
+    assert config["base"] == "../.." and "navigation.instant" in config["features"]
+    expected = {"clipboard.copy": "Copy to clipboard", "clipboard.copied": "Copied to clipboard"}
+    if renderer == "zensical":
+        expected["clipboard.error"] = "Could not copy to clipboard"
+    assert config == {"base": "../..", "features": config["features"], "translations": expected}

@@ -177,11 +177,12 @@ def construct_checked(node: Node, shown: str) -> tuple[object, list[Problem]]:
 
 
 def load_mapping(
-    path: Path, root: Path | None = None, memo: Memo | None = None
+    path: Path, root: Path | None = None, memo: Memo | None = None, *, shown: str = ""
 ) -> tuple[Record | None, list[Problem]]:
     """Load a file whose document is a mapping (a paper file); with ``memo``, a text
-    parsed by an earlier build is not parsed again."""
-    shown = display_path(path, root)
+    parsed by an earlier build is not parsed again. ``shown``: its ``display_path``,
+    if already known."""
+    shown = shown or display_path(path, root)
     text, problems = read_text(path, shown)
     if text is None:
         return None, problems
@@ -259,8 +260,11 @@ def load_tree(
         problems.append(
             Problem(display_path(path, root), 1, "file", "paper files must end in .yml")
         )
+    # Every paper file is shown as its folder's path plus its name: the folder is
+    # resolved once, not once per file (20,000 system calls at 10,000 papers).
+    folder = display_path(paper_dir / "_", root).removesuffix("_")
     for path in sorted(paper_dir.glob("*.yml")):
-        record, found = load_mapping(path, root, memo)
+        record, found = load_mapping(path, root, memo, shown=folder + path.name)
         problems += found
         if record is not None:
             papers.append(record)

@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
@@ -154,9 +155,16 @@ def _scan_all(
         return {rel: scan for part in pool.map(_scan_share, jobs) for rel, scan in part}
 
 
-def _stat(path: Path) -> tuple[int, int, int]:
-    st = path.stat()
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+def _files(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
+    """Every file under ``folder`` as (its path from the site's root, its entry): with
+    ``os.scandir`` a folder's entries say what they are without a ``stat`` each, and no
+    ``Path`` is made per file (pathlib's ``rglob`` took 0.7 s at 10,000 papers)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _files(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file():
+                yield f"{prefix}{entry.name}", entry
 
 
 def _base_path(site: Path) -> str:
@@ -184,16 +192,15 @@ def check_site(
     files: set[str] = set()
     pages: dict[str, Scan] = {}
     todo: list[tuple[str, tuple[int, int, int]]] = []
-    for path in site.rglob("*"):
-        if path.is_file():
-            rel = path.relative_to(site).as_posix()
-            files.add(rel)
-            if rel.endswith(".html"):
-                stat, known = _stat(path), scans.get(rel)
-                if known and known.stat == stat:
-                    pages[rel] = known
-                else:
-                    todo.append((rel, stat))
+    for rel, entry in _files(str(site), ""):
+        files.add(rel)
+        if rel.endswith(".html"):
+            st = entry.stat()
+            stat, known = (st.st_size, st.st_mtime_ns, st.st_ino), scans.get(rel)
+            if known and known.stat == stat:
+                pages[rel] = known
+            else:
+                todo.append((rel, stat))
     pages.update(_scan_all(site, base, todo))
     scans.clear()
     scans.update(pages)

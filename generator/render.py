@@ -42,6 +42,8 @@ def front_matter_value(value: object) -> Markup:
     """A YAML-safe (JSON) scalar or list, with strings HTML-escaped for Material."""
 
     def esc(v: object) -> object:
+        if isinstance(v, Markup):  # already HTML, its values escaped (pagemeta.meta_tags)
+            return str(v)
         if isinstance(v, str):
             return html.escape(v, quote=True)
         if isinstance(v, list | tuple):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from html.parser import HTMLParser
 
 import bibtexparser
 import feedparser
@@ -136,11 +137,38 @@ def test_csl_json_types_and_fields():
     json.loads(cite.csl_json([cite.paper_csl(p, URL, []) for p in ALL]))
 
 
+class _Meta(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        assert tag == "meta", tag
+        (attr, name), (content_attr, content) = attrs
+        assert content_attr == "content"
+        self.tags.append((attr, name, content))
+
+
+def parse_meta(markup: str) -> list[tuple[str, str, str]]:
+    parser = _Meta()
+    parser.feed(markup)
+    parser.close()
+    return parser.tags
+
+
 def meta(paper: Paper) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for _, name, content in pagemeta.paper_head(CATALOGUE, paper, "d")["meta"]:
+    for _, name, content in parse_meta(pagemeta.paper_head(CATALOGUE, paper, "d")["meta"]):
         out.setdefault(name, []).append(content)
     return out
+
+
+def test_meta_tags_escape_every_value():
+    """The head tags are written as HTML by the generator: hostile values stay text."""
+    hostile = ["name", 'x" onload="alert(1)', '"><script>alert(1)</script> & <b>']
+    markup = pagemeta.meta_tags([["property", "og:title", "A & B"], hostile])
+    assert "<script" not in markup and 'onload="' not in markup
+    assert parse_meta(markup) == [("property", "og:title", "A & B"), tuple(hostile)]
 
 
 def test_highwire_tags():

@@ -25,8 +25,10 @@ def report(results: dict[int, dict[str, dict]]) -> str:
         mb = lambda d, k: d.get(k) / 1e6 if d.get(k) is not None else None  # noqa: E731
         stages = ", ".join(f"{k} {v:,.0f}" for k, v in ours["stages_ms"].items())
         again = ", ".join(f"{k} {v:,.0f}" for k, v in ours.get("rebuild_stages_ms", {}).items())
+        runs = len(ours.get("build_runs_s", [])) or 1
+        median = f", median of {runs} clean runs" if runs > 1 else ""
         rows = [
-            fmt_row("`make build` (generator + MkDocs + link check)", o("build_s"), s("build_s"), "s", 1),
+            fmt_row(f"`make build` (generator + MkDocs + link check){median}", o("build_s"), s("build_s"), "s", 1),
             fmt_row("rebuild after editing one abstract and one paper's topics", o("rebuild_s"), s("build_s"), "s", 1),
             fmt_row("`make serve` reload after the same kind of edit", o("reload_s"), s("build_s"), "s", 1),
             fmt_row("peak memory of the build", o("build_peak_mb"), s("build_peak_mb"), "MB"),
@@ -56,6 +58,8 @@ def report(results: dict[int, dict[str, dict]]) -> str:
                 f"process, site {ours['reload_site_s']:.1f} s.",
                 "",
             ]
+        if runs > 1:
+            lines += [_runs(ours, stock), ""]
         if z := r.get("zensical"):
             gen = ours["stages_ms"]["generator"] / 1000
             lines += [
@@ -67,6 +71,21 @@ def report(results: dict[int, dict[str, dict]]) -> str:
                 "",
             ]
     return "\n".join(lines)
+
+
+def _runs(ours: dict, stock: dict) -> str:
+    """The clean full builds one by one (ours and stock alternated), with each pair's
+    ratio; the stage times above are the first run's."""
+
+    def seconds(runs: list[float]) -> str:
+        return ", ".join(f"{x:.1f}" for x in runs)
+
+    text = f"Clean full builds (s), in turn: papercat {seconds(ours['build_runs_s'])}"
+    if stock.get("build_runs_s"):
+        pairs = zip(ours["build_runs_s"], stock["build_runs_s"], strict=True)
+        text += (f"; stock {seconds(stock['build_runs_s'])}; papercat / stock run by run: "
+                 + ", ".join(f"{a / b:.2f}×" for a, b in pairs))  # fmt: skip
+    return text + ". Stage times are the first run's."
 
 
 def verdict(results: dict[int, dict[str, dict]]) -> str:

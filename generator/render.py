@@ -192,21 +192,18 @@ class _PaperPages:
     def __init__(
         self, catalogue: Catalogue, facets: dict[str, Facet], memo: Memo, env: Environment
     ) -> None:
-        self._args = (catalogue, facets, memo, env)
-        self._papers = papers = catalogue.papers
+        papers, self._memo = catalogue.papers, memo
         many = len(papers) >= PARALLEL_FROM and jobs() > 1
-        self._cut = len(papers) // 2 if many else len(papers)
-        self._child = (
-            Forked(lambda: memo.apart(lambda: _paper_texts(*self._args, papers[self._cut :])))
-            if many
-            else None
-        )
+        cut = len(papers) // 2 if many else len(papers)
+        self._mine = lambda: _paper_texts(catalogue, facets, memo, env, papers[:cut])
+        theirs = lambda: _paper_texts(catalogue, facets, memo, env, papers[cut:])  # noqa: E731
+        self._child = Forked(lambda: memo.apart(theirs)) if many else None
 
     def texts(self) -> list[str]:
-        texts = _paper_texts(*self._args, self._papers[: self._cut])
+        texts = self._mine()
         if self._child:
             theirs, part = self._child.result()
-            self._args[2].merge(part)
+            self._memo.merge(part)
             texts += theirs
         return texts
 

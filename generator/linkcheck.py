@@ -81,23 +81,15 @@ def _scan(site: Path, path: Path, base: str, stat: tuple[int, int, int]) -> Scan
             link = value.strip()
             if not link or SCHEME.match(link) or link.startswith("//"):
                 entry = None  # external, or mailto:/tel:/data: - not ours to resolve
-            else:
-                entry = (link, *resolve(here, folder, link, base))
-            if entry is None or _climbs_to_root(link, depth, folder, base):
                 _SHARED[key] = entry
+            else:
+                target, fragment, from_root = _resolve_climbing(here, folder, link, base)
+                entry = (link, target, fragment)
+                if from_root:
+                    _SHARED[key] = entry
         if entry is not None:
             links.append(entry)
     return Scan(stat, ids, tuple(links))
-
-
-def _climbs_to_root(link: str, depth: int, folder: str, base: str) -> bool:
-    """Whether ``link`` climbs exactly to the site's root and then names plain segments:
-    then where it leads depends on the page's depth only, not on which page it is."""
-    match = _CLIMB.fullmatch(link)
-    return (
-        match is not None and folder.startswith(base) and bool(match.group(2))
-        and "/./" not in f"/{match.group(2)}" and len(match.group(1)) // 3 == depth
-    )  # fmt: skip
 
 
 # A relative link that only climbs ("../" repeated) and then names plain path segments.
@@ -109,16 +101,24 @@ def resolve(here: str, folder: str, link: str, base: str) -> tuple[str | None, s
     leaves the site), and its fragment; what ``_resolve`` gives, faster for the links
     every page has ("../../papers/x/", "../../assets/..."), which only climb and name
     plain segments."""
+    target, fragment, _ = _resolve_climbing(here, folder, link, base)
+    return target, fragment
+
+
+def _resolve_climbing(here: str, folder: str, link: str, base: str) -> tuple[str | None, str, bool]:
+    """``resolve``'s answer, and whether the link climbs exactly to the site's root and
+    then names plain segments: then it leads to the same place from every page at that
+    depth, and ``_scan`` shares its entry."""
     match = _CLIMB.fullmatch(link)
     if match is None or not match.group(2) or "/./" in f"/{match.group(2)}":
-        return _resolve(here if link[0] in "#?" else folder, link, base)
+        return *_resolve(here if link[0] in "#?" else folder, link, base), False
     up = len(match.group(1)) // 3
     segments = folder[len(base) :].split("/")[:-1]  # folder ends with "/"
     if not folder.startswith(base) or up > len(segments):
-        return _resolve(folder, link, base)
+        return *_resolve(folder, link, base), False
     kept = segments[: len(segments) - up]
     target = "".join(f"{s}/" for s in kept) + match.group(2)
-    return sys.intern(target), (match.group(3) or "#")[1:]
+    return sys.intern(target), (match.group(3) or "#")[1:], up == len(segments)
 
 
 @functools.lru_cache(maxsize=65536)

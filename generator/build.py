@@ -112,12 +112,11 @@ def build(
                 exports.write_bib(bare, staging, memo)
             return side.timings, field_map
 
-        # The memo entries made in the child go back to the parent, which saves the memo.
-
         # The search index, the map and papers.bib need neither related papers nor
         # pages: they are made on the other core while links run, forked while the heap
         # is still small (after a fork, every page either process writes to is copied)
-        # and before the parent has started any thread pool.
+        # and before the parent has started any thread pool. The memo entries made in
+        # the child go back to the parent (memo.Part), which saves the memo.
         child = Forked(lambda: memo.apart(search_and_map))
         try:
             with timer.stage("links"):

@@ -23,6 +23,7 @@ import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import Catalogue, Paper
 from .pagemeta import listing_head
@@ -39,6 +40,19 @@ TABLE_DESCRIPTION = "Every paper of the catalogue in one sortable, filterable ta
 LISTING_PAGE = 500
 
 Writer = Callable[..., None]
+
+
+class Entry(NamedTuple):
+    """What a listing page shows of a paper (``paper_item`` in ``_macros.j2``)."""
+
+    id: str
+    title: str
+    topics: tuple[str, ...]
+
+
+def entries(papers: Iterable[Paper]) -> tuple[Entry, ...]:
+    """The listing entries of these papers, in order."""
+    return tuple(Entry(p.id, p.title, p.topics) for p in papers)
 
 
 @dataclass(frozen=True)
@@ -212,9 +226,10 @@ def table_json(catalogue: Catalogue) -> str:
 
 
 def write_pages(
-    catalogue: Catalogue, write: Writer, emit: Callable[[str, str], None]
+    catalogue: Catalogue, write: Writer, emit: Callable[[str, str], None], listing: Writer
 ) -> dict[str, Facet]:
-    """Write All papers, its data file and the facet pages; return the facets."""
+    """Write All papers, its data file and the facet pages; return the facets. A value's
+    pages go through ``listing``, with only what they show (render.py keeps them)."""
     found = facets(catalogue)
     first = _by_title(catalogue.papers)[:FIRST_ROWS]
     has_years = "year" in found
@@ -225,9 +240,10 @@ def write_pages(
           data=TABLE_DATA, facets=paged, head=head)  # fmt: skip
     for facet in paged.values():
         write(f"{facet.plural}/index.md", "facet-index.md.j2", base="../", facet=facet)
+        label = {"name": facet.name, "plural": facet.plural, "title": facet.title}
         for value, papers in facet.paged.items():
             for pager, shown in paginate(papers):
-                write(pager.markdown(f"{facet.plural}/{facet.slugs[value]}"), "facet.md.j2",
-                      base="../../" + pager.up, facet=facet, value=value, papers=shown,
-                      pager=pager)  # fmt: skip
+                listing(pager.markdown(f"{facet.plural}/{facet.slugs[value]}"), "facet.md.j2",
+                        base="../../" + pager.up, facet=label, value=value,
+                        papers=entries(shown), pager=pager)  # fmt: skip
     return found

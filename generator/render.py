@@ -238,6 +238,7 @@ def render_pages(
     meanwhile). Kept in memory: the build compares them with ``docs/`` and writes only
     the changed ones (creating 10,000 files in a staging folder took seconds)."""
     env = environment()
+    memo = memo or Memo()
     topic_counts = counts(catalogue.topics, catalogue.papers)
     subtopics = children(catalogue.topics)
     common = {
@@ -255,11 +256,24 @@ def render_pages(
     def write(rel: str, template: str, **context: object) -> None:
         emit(page_path(rel), env.get_template(template).render(**common, **context))
 
-    facets = browse.write_pages(catalogue, write, emit)
+    def listing(rel: str, template: str, **view: object) -> None:
+        """A topic's or a facet value's page, rendered from ``view`` and the names of the
+        topics it shows, nothing else (StrictUndefined): equal views make equal pages, so
+        after an edit only the pages that show the edited papers are rendered again."""
+        shown = {t for entry in view["papers"] for t in entry.topics}  # type: ignore[attr-defined]
+        shown.update(view.pop("more_topics", ()))  # type: ignore[arg-type]
+        # Sorted: a set's order changes between processes, and the key must not.
+        view["topic_names"] = {t: catalogue.topic(t).name for t in sorted(shown)}
+        emit(
+            page_path(rel),
+            memo.get("listing", (template, view), lambda: _listing(env, template, view)),
+        )
+
+    facets = browse.write_pages(catalogue, write, emit, listing)
     common["facets"] = facets
-    paper_pages = _PaperPages(catalogue, facets, memo or Memo(), env)
+    paper_pages = _PaperPages(catalogue, facets, memo, env)
     try:
-        _listing_pages(catalogue, write)
+        _listing_pages(catalogue, write, listing, topic_counts, subtopics)
         texts = paper_pages.texts()
     except BaseException:
         paper_pages.cancel()
@@ -278,7 +292,15 @@ def render_pages(
     return pages
 
 
-def _listing_pages(catalogue: Catalogue, write: Callable[..., None]) -> None:
+def _listing(env: Environment, template: str, view: dict[str, object]) -> str:
+    names = view["topic_names"]
+    return env.get_template(template).render(**view, topic_name=names.__getitem__)  # type: ignore[attr-defined]
+
+
+def _listing_pages(
+    catalogue: Catalogue, write: Callable[..., None], listing: Callable[..., None],
+    topic_counts: dict[str, int], subtopics: dict[str, tuple[str, ...]],
+) -> None:  # fmt: skip
     """The home page, the topics page and each topic's pages."""
     write("index.md", "home.md.j2", base="", recent=_recent(catalogue),
           intro=catalogue.pages.get("home", ""), description=home_description(catalogue),
@@ -289,10 +311,14 @@ def _listing_pages(catalogue: Catalogue, write: Callable[..., None]) -> None:
         papers = sorted(catalogue.papers_in(topic.id), key=lambda p: (p.title.lower(), p.id))
         feed = [f"papercat: {topic.name}", f"topics/{topic.id}/feed.xml"]
         chart = fieldmap.topic_chart(papers)
+        subs = tuple((sub, topic_counts[sub]) for sub in subtopics.get(topic.id, ()))
+        parent = (topic.parent,) if topic.parent else ()
         for pager, shown in browse.paginate(papers):
             head = pagemeta.listing_head(pager.title(topic.name), topic.description, [feed])
-            write(pager.markdown(f"topics/{topic.id}"), "topic.md.j2", base="../../" + pager.up,
-                  topic=topic, papers=shown, pager=pager, chart=chart, head=head)  # fmt: skip
+            listing(pager.markdown(f"topics/{topic.id}"), "topic.md.j2", base="../../" + pager.up,
+                    topic=topic, papers=browse.entries(shown), pager=pager, chart=chart,
+                    head=head, source=catalogue.topics_source, subs=subs,
+                    more_topics=parent + tuple(sub for sub, _ in subs))  # fmt: skip
 
 
 def page_path(rel: str) -> str:

@@ -121,8 +121,44 @@ def test_paper_pages_rendered_in_two_processes_are_the_same(tmp_path, monkeypatc
         raise AssertionError("a paper page was rendered again")
 
     monkeypatch.setattr(render, "_paper_page", again)  # seen by the forked child too
+    monkeypatch.setattr(render, "_listing", again)  # topic and facet pages
     second = build(content, tmp_path / "split", cache_dir=tmp_path / "c2")
     assert second.computed == 0 and second.written == 0
+
+
+def test_kept_listing_pages_follow_what_they_show(tmp_path, monkeypatch):
+    """Topic and facet pages come from the memo when what they show is unchanged; a
+    renamed topic (its chips on other topics' pages, its sub-topic line on its parent's)
+    and a retitled paper render them again, as a clean build would."""
+    import shutil
+
+    from generator import render
+    from generator.build import build
+
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    build(content, tmp_path / "docs", cache_dir=tmp_path / "cache")
+    topics = content / "topics.yml"
+    topics.write_text(
+        topics.read_text(encoding="utf-8").replace(
+            "name: LLM serving and inference", "name: Serving LLMs"
+        ),
+        encoding="utf-8",
+    )
+    paper = content / "papers" / "52b-1t-lessons-learned-tele.yml"
+    paper.write_text(
+        paper.read_text(encoding="utf-8").replace("52B to 1T:", "From 52B to 1T:"), encoding="utf-8"
+    )
+    rendered = []
+    listing = render._listing
+    monkeypatch.setattr(render, "_listing", lambda *a: rendered.append(1) or listing(*a))
+    again = build(content, tmp_path / "docs", cache_dir=tmp_path / "cache")
+    build(content, tmp_path / "clean")
+    assert tree(tmp_path / "docs") == tree(tmp_path / "clean")
+    pages = tree(tmp_path / "docs")
+    assert b"Serving LLMs</a> (" in pages["topics/ml-systems/index.md"]
+    assert b">From 52B to 1T:" in pages["topics/scaling-laws/index.md"]
+    listings = sum(1 for rel in pages if rel.startswith("topics/") and rel.count("/") == 2)
+    assert 0 < len(rendered) < listings and again.written > 0
 
 
 def test_a_failing_parent_stops_the_render_child(tmp_path, monkeypatch):

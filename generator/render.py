@@ -256,12 +256,13 @@ def render_pages(
     def write(rel: str, template: str, **context: object) -> None:
         emit(page_path(rel), env.get_template(template).render(**common, **context))
 
-    def listing(rel: str, template: str, **view: object) -> None:
+    def listing(rel: str, template: str, more_topics: Sequence[str] = (), **view: object) -> None:
         """A topic's or a facet value's page, rendered from ``view`` and the names of the
-        topics it shows, nothing else (StrictUndefined): equal views make equal pages, so
-        after an edit only the pages that show the edited papers are rendered again."""
+        topics it shows (its papers', and ``more_topics``), nothing else
+        (StrictUndefined): equal views make equal pages, so after an edit only the
+        pages that show the edited papers are rendered again."""
         shown = {t for entry in view["papers"] for t in entry.topics}  # type: ignore[attr-defined]
-        shown.update(view.pop("more_topics", ()))  # type: ignore[arg-type]
+        shown.update(more_topics)
         # Sorted: a set's order changes between processes, and the key must not.
         view["topic_names"] = {t: catalogue.topic(t).name for t in sorted(shown)}
         emit(

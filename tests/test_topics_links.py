@@ -171,6 +171,42 @@ def test_lsa_candidates_score_exactly_like_the_exact_path(seed, monkeypatch):
     assert all(scores[(a, r.id)] == r.score for a, r in both)
 
 
+def test_exact_candidates_are_each_rows_best_pairs(seed):
+    """The sparse top-k product (sparse_dot_topn) keeps what scoring every pair in a
+    dense matrix keeps: each row's best, by score and then by position, with their
+    scores, whatever the number of threads."""
+    import numpy as np
+
+    papers, topics = seed
+    matrix, _ = links._tfidf(links._documents(papers, {t.id: t for t in topics}))
+    incidence = links._incidence(papers)
+    shared = (incidence @ incidence.T).toarray().astype(np.float64)
+    dense = (matrix @ matrix.T).toarray() + links.TOPIC_BONUS * shared
+    np.fill_diagonal(dense, -np.inf)
+    keep = links.CANDIDATES
+    index, score = links._exact_candidates(matrix, incidence, keep)
+    for i, row in enumerate(dense):
+        expected = np.lexsort((np.arange(len(row)), -np.round(row, 9)))[:keep]
+        assert index[i].tolist() == expected.tolist()
+        assert np.allclose(score[i], row[expected], rtol=0, atol=1e-12)
+    for threads in (1, 3):
+        again = links._exact_candidates_with(matrix, incidence, keep, threads)
+        assert np.array_equal(again[0], index) and np.array_equal(again[1], score)
+
+
+def test_a_paper_sharing_nothing_still_gets_candidates():
+    """Fewer pairs with any score than candidates wanted: the first other papers fill
+    up with score 0, as a dense product's zeros would."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    matrix = csr_matrix(np.array([[1.0, 0], [0, 1.0], [0, 1.0], [0, 0]]))
+    incidence = csr_matrix(np.zeros((4, 1), dtype=np.float32))
+    index, score = links._exact_candidates(matrix, incidence, 3)
+    assert index.tolist() == [[1, 2, 3], [2, 0, 3], [1, 0, 3], [0, 1, 2]]
+    assert score[:, 0].tolist() == [0.0, 1.0, 1.0, 0.0]
+
+
 @pytest.mark.parametrize(
     ("setting", "value"),
     [

@@ -178,7 +178,9 @@ def sync_tree(src: Path, dst: Path, extra: Mapping[str, str] | None = None) -> i
     ``mkdocs serve`` keeps watching it and reloads only what changed.
     """
     dst.mkdir(parents=True, exist_ok=True)
-    wanted: dict[str, Path | bytes] = {rel: src / rel for rel in _files(src)}
+    wanted: dict[str, Path | bytes] = {
+        p.relative_to(src).as_posix(): p for p in src.rglob("*") if p.is_file()
+    }
     wanted.update((rel, text.encode("utf-8")) for rel, text in (extra or {}).items())
     changed = 0
     for rel in sorted(wanted):
@@ -194,8 +196,9 @@ def sync_tree(src: Path, dst: Path, extra: Mapping[str, str] | None = None) -> i
         tmp.write_bytes(data)
         tmp.replace(target)
         changed += 1
-    # Stale files, then folders left empty, deepest first (os.walk: pathlib's rglob and
-    # sorting its paths took a second at 10,000 papers).
+    # Stale files, then folders left empty, deepest first (os.walk: pathlib's rglob of
+    # docs/ and sorting its paths took a second at 10,000 papers; the staging folder
+    # above holds only search files, exports and icons).
     for folder, _, names in os.walk(dst, topdown=False):
         base = os.path.relpath(folder, dst)
         for name in names:
@@ -206,12 +209,3 @@ def sync_tree(src: Path, dst: Path, extra: Mapping[str, str] | None = None) -> i
         if folder != str(dst) and not os.listdir(folder):
             os.rmdir(folder)
     return changed
-
-
-def _files(folder: Path) -> list[str]:
-    """Every file below ``folder``, as a relative path with "/"."""
-    out = []
-    for parent, _, names in os.walk(folder):
-        base = os.path.relpath(parent, folder)
-        out += [name if base == "." else f"{base}/{name}" for name in names]
-    return out

@@ -137,17 +137,13 @@ def _exact_candidates(matrix: csr_matrix, incidence: csr_matrix, keep: int):
     (sparse_dot_topn, on every core), never a dense row block. With sqrt(bonus) per
     topic appended to each row, a product is the cosine plus the bonus per shared
     topic."""
-    return _exact_candidates_with(matrix, incidence, keep, GEMM_THREADS)
-
-
-def _exact_candidates_with(matrix: csr_matrix, incidence: csr_matrix, keep: int, threads: int):
     n = matrix.shape[0]
     bonus = np.sqrt(TOPIC_BONUS) * incidence.astype(np.float64)
     folded = hstack([matrix, bonus], format="csr")
     # Each row is summed by one thread, in one order: the values do not depend on the
     # number of threads (checked in tests/test_topics_links.py).
     best = sp_matmul_topn(folded, folded.T.tocsr(), top_n=min(n, keep + 1),
-                          n_threads=threads if threads > 1 else None)  # fmt: skip
+                          n_threads=GEMM_THREADS if GEMM_THREADS > 1 else None)  # fmt: skip
     index, score = np.zeros((n, keep), np.int64), np.zeros((n, keep))
     for i in range(n):
         cols = best.indices[best.indptr[i] : best.indptr[i + 1]]

@@ -167,7 +167,8 @@ def _recent(catalogue: Catalogue) -> list[Paper]:
     return sorted(catalogue.papers, key=lambda p: (-p.added.toordinal(), p.id))[:RECENT]
 
 
-def _paper_page(template: Template, view: dict[str, object]) -> str:
+def _from_view(template: Template, view: dict[str, object]) -> str:
+    """A page from its view alone (a paper page, or a topic's or facet value's listing)."""
     return template.render(**view, topic_name=view["topic_names"].__getitem__)  # type: ignore[attr-defined]
 
 
@@ -179,7 +180,7 @@ def _paper_texts(
     texts = []
     for paper in papers:
         view = paper_view(catalogue, facets, paper, memo)
-        texts.append(memo.get("paper-page", view, lambda v=view: _paper_page(template, v)))
+        texts.append(memo.get("paper-page", view, lambda v=view: _from_view(template, v)))
     return texts
 
 
@@ -294,8 +295,7 @@ def render_pages(
 
 
 def _listing(env: Environment, template: str, view: dict[str, object]) -> str:
-    names = view["topic_names"]
-    return env.get_template(template).render(**view, topic_name=names.__getitem__)  # type: ignore[attr-defined]
+    return _from_view(env.get_template(template), view)
 
 
 def _listing_pages(

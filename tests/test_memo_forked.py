@@ -120,8 +120,8 @@ def test_paper_pages_rendered_in_two_processes_are_the_same(tmp_path, monkeypatc
     def again(*args):
         raise AssertionError("a paper page was rendered again")
 
-    monkeypatch.setattr(render, "_paper_page", again)  # seen by the forked child too
-    monkeypatch.setattr(render, "_listing", again)  # topic and facet pages
+    # Paper, topic and facet pages all come from _from_view; the forked child sees this too.
+    monkeypatch.setattr(render, "_from_view", again)
     second = build(content, tmp_path / "split", cache_dir=tmp_path / "c2")
     assert second.computed == 0 and second.written == 0
 

@@ -171,7 +171,7 @@ def test_lsa_candidates_score_exactly_like_the_exact_path(seed, monkeypatch):
     assert all(scores[(a, r.id)] == r.score for a, r in both)
 
 
-def test_exact_candidates_are_each_rows_best_pairs(seed):
+def test_exact_candidates_are_each_rows_best_pairs(seed, monkeypatch):
     """The sparse top-k product (sparse_dot_topn) keeps what scoring every pair in a
     dense matrix keeps: each row's best, by score and then by position, with their
     scores, whatever the number of threads."""
@@ -190,7 +190,8 @@ def test_exact_candidates_are_each_rows_best_pairs(seed):
         assert index[i].tolist() == expected.tolist()
         assert np.allclose(score[i], row[expected], rtol=0, atol=1e-12)
     for threads in (1, 3):
-        again = links._exact_candidates_with(matrix, incidence, keep, threads)
+        monkeypatch.setattr(links, "GEMM_THREADS", threads)
+        again = links._exact_candidates(matrix, incidence, keep)
         assert np.array_equal(again[0], index) and np.array_equal(again[1], score)
 
 

@@ -93,6 +93,7 @@ def check(content: Path, strict: bool, paths: tuple[Path, ...]) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("docs"),
               show_default=True)  # fmt: skip
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True,
+              envvar="PAPERCAT_SERVE_ADDR", show_envvar=True,
               help="Address to serve on.")  # fmt: skip
 def serve(content: Path, out: Path, dev_addr: str) -> None:
     """Build, serve at 127.0.0.1:8000 and rebuild when content/ changes."""

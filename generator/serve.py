@@ -1,12 +1,18 @@
 """``python -m generator serve``: build, serve with MkDocs, rebuild on content changes.
 
 MkDocs' own watcher reloads the browser when docs/ changes; we add a watcher on
-content/ that re-runs the generator. A build with errors prints them and keeps the
-previous docs/, so the browser keeps showing the last good site.
+content/ and overrides/ (the generator reads its icons) that re-runs the generator. A
+build with errors prints them and keeps the previous docs/, so the browser keeps
+showing the last good site.
+
+MkDocs serves without ``strict``: a dirty build always warns that it is dirty, and a
+warning while editing is for the author to read, not a reason to stop serving.
+``make build`` and CI stay strict.
 """
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import threading
@@ -56,11 +62,17 @@ def serve(content: Path, out: Path, address: str) -> int:
     if not handler.run() and not out.exists():
         return 1
     observer = Observer()
-    observer.schedule(handler, str(content), recursive=True)
+    for folder in (content, Path("overrides")):
+        if folder.is_dir():
+            observer.schedule(handler, str(folder), recursive=True)
     observer.start()
     # Serve at the root of the address, whatever path the public site_url has.
     local = Path(".serve-mkdocs.yml")
-    local.write_text(f"INHERIT: mkdocs.yml\nsite_url: http://{address}/\n", encoding="utf-8")
+    local.write_text(
+        f"INHERIT: mkdocs.yml\nsite_url: http://{address}/\nstrict: false\n", encoding="utf-8"
+    )
+    # `kill` (SIGTERM) stops the server like Ctrl-C does, so MkDocs is not left behind.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(local), "--dev-addr", address,
            "--livereload", "--dirty", "--watch", "overrides"]  # fmt: skip
     proc = subprocess.Popen(cmd)

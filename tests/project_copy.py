@@ -1,0 +1,90 @@
+"""A copy of the project, to run the README's commands in exactly as a newcomer types them.
+
+The copy holds the repository's files (tracked and untracked, not ignored), with the
+installed ``.venv/`` and ``node_modules/`` linked in rather than copied: the Makefile's
+install stamps stay older than the copied lock files (mtimes are kept), so ``make``
+installs nothing and the commands run as they would after a first ``make``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LINKED = (".venv", "node_modules")
+# Generated folders, never part of a fresh clone.
+SKIPPED = {".venv", "node_modules", "docs", "site", "site-zensical", ".cache", ".git"}
+
+
+def _project_files() -> list[str]:
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT, check=True, capture_output=True,
+        ).stdout  # fmt: skip
+        return [f for f in out.decode().split("\0") if f and (ROOT / f).is_file()]
+    except (OSError, subprocess.CalledProcessError):
+        return [
+            str(p.relative_to(ROOT))
+            for p in ROOT.rglob("*")
+            if p.is_file() and not SKIPPED & set(p.relative_to(ROOT).parts)
+        ]
+
+
+def make_copy(dest: Path) -> Path:
+    """Copy the project into ``dest`` (created) and return it."""
+    for name in _project_files():
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    for name in LINKED:
+        if (ROOT / name).exists():
+            (dest / name).symlink_to(ROOT / name, target_is_directory=True)
+    return dest
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def group_alive(pgid: int) -> bool:
+    """Whether any process of the process group ``pgid`` still runs."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie still counts for killpg; look for live members.
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
+
+
+def stop_group(proc: subprocess.Popen, sig: int = signal.SIGINT, timeout: float = 30) -> bool:
+    """Send ``sig`` to the process group (as Ctrl-C does); True if all of it ended in time."""
+    pgid = proc.pid
+    try:
+        os.killpg(pgid, sig)
+    except ProcessLookupError:
+        return True
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        proc.poll()
+        if not group_alive(pgid):
+            return True
+        time.sleep(0.2)
+    os.killpg(pgid, signal.SIGKILL)
+    proc.wait()
+    return False

@@ -1,0 +1,103 @@
+"""The README's first command, run as written: ``make serve`` in a copy of the project.
+
+It must serve the home page and a paper page, show an edit to the paper's file on the
+open page (the generator rebuilds docs/, MkDocs reloads the browser), keep serving the
+last good site when a file breaks, and stop on Ctrl-C with no process left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.project_copy import free_port, group_alive, make_copy, stop_group
+
+pytestmark = pytest.mark.e2e
+START_TIMEOUT = 300  # a first build of the seed catalogue on a slow CI machine
+EDIT_TIMEOUT = 60_000  # ms
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return answer.status, answer.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
+
+
+def _wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"`make serve` exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            status, body = _get(url)
+            if status == 200:
+                return body
+        except OSError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"{url} not served within {timeout} s:\n{log.read_text()}")
+
+
+@pytest.fixture
+def served(tmp_path, browser):
+    """`make serve` running in a project copy; yields (base url, project, process, log)."""
+    project = make_copy(tmp_path / "project")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "PAPERCAT_SERVE_ADDR": f"127.0.0.1:{port}"}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            ["make", "serve"], cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        yield f"http://127.0.0.1:{port}/", project, proc, log
+    finally:
+        stop_group(proc)
+
+
+def test_make_serve_serves_rebuilds_and_stops_cleanly(served, page):
+    base, project, proc, log = served
+    paper = sorted((project / "content" / "papers").glob("*.yml"))[0]
+    pid = paper.stem
+    home = _wait_for(base, proc, log, START_TIMEOUT)
+    assert "papercat" in home
+    _wait_for(f"{base}papers/{pid}/", proc, log, 60)
+
+    page.goto(base)
+    assert page.locator("h1").count() >= 1
+    page.goto(f"{base}papers/{pid}/")
+    title = page.locator("h1").first.inner_text()
+    assert title
+
+    # Save an edit to the paper's file: the open page shows it, without a manual reload.
+    marker = "Edited-while-serving-4711"
+    text = paper.read_text(encoding="utf-8")
+    assert "\nabstract: " in text
+    paper.write_text(text.replace("\nabstract: >-\n  ", f"\nabstract: >-\n  {marker} ", 1))
+    assert marker in paper.read_text(encoding="utf-8")
+    page.get_by_text(marker).first.wait_for(timeout=EDIT_TIMEOUT)
+
+    # A broken file: the problem is printed with FILE:LINE, the last good site stays up.
+    paper.write_text("title: [broken\n", encoding="utf-8")
+    needle = f"content/papers/{pid}.yml:2: file: invalid YAML"
+    deadline = time.monotonic() + 60
+    while needle not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert needle in log.read_text()
+    status, body = _get(f"{base}papers/{pid}/")
+    assert status == 200 and marker in body
+
+    # Ctrl-C stops make, the generator and MkDocs: nothing is left running.
+    assert stop_group(proc), f"processes left behind:\n{log.read_text()}"
+    assert not group_alive(proc.pid)
+    with pytest.raises(OSError):
+        _get(base)

@@ -1,0 +1,155 @@
+"""Every command the README names, run as written in a copy of the project.
+
+The README's commands are read from the README itself: a command added there without a
+runner here fails ``test_every_readme_command_is_run``. Each runs through a shell, as
+typed, with the project's ``.venv/bin`` first on PATH (an activated virtualenv), in
+one copy of the project shared by the tests of this module, in order.
+``make serve`` has its own browser test (tests/test_make_serve.py), and ``make test``
+is what CI runs (.ci/run); the rest run here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from tests.project_copy import ROOT, make_copy
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+# A command is a line of a ```sh block, or a `code span` that starts with make TARGET,
+# python -m, papercat or VAR=value.
+_COMMAND = re.compile(r"`((?:[A-Z_]+=\S+ )*(?:make [a-z][\w-]*|python -m|papercat)\b[^`]*)`")
+_SHELL_BLOCK = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
+# Placeholders the README uses, and what the tests put in their place.
+PLACEHOLDERS = {"SITE_DIR": "site", "[--entries N]": "--entries 300"}
+QUICK_BENCH = 'SIZES=50 BENCH_ARGS="--no-browser --no-zensical --no-edits"'
+
+
+def readme_commands() -> list[str]:
+    found = set(_COMMAND.findall(README))
+    for block in _SHELL_BLOCK.findall(README):
+        found |= {line.split("#", 1)[0].strip() for line in block.splitlines()} - {""}
+    return sorted(found)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return make_copy(tmp_path_factory.mktemp("readme") / "project")
+
+
+def run(project: Path, command: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """``command`` through bash in ``project``, placeholders filled in; must exit 0."""
+    for placeholder, value in PLACEHOLDERS.items():
+        command = command.replace(placeholder, value)
+    env = {**os.environ, "PATH": f"{project / '.venv' / 'bin'}:{os.environ['PATH']}"}
+    env.pop("VIRTUAL_ENV", None)
+    done = subprocess.run(
+        ["bash", "-c", command], cwd=project, env=env, capture_output=True, text=True,
+        timeout=timeout,
+    )  # fmt: skip
+    assert done.returncode == 0, (
+        f"`{command}` exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+    )
+    return done
+
+
+def _files(project: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(project)): p.read_bytes()
+        for folder in ("generator", "tests", "bench")
+        for p in (project / folder).rglob("*.py")
+    }
+
+
+# The README's commands, each with what this module checks after running it.
+def check_make_build(project: Path, done) -> None:
+    assert (project / "site" / "index.html").is_file()
+    assert len(list((project / "site" / "papers").glob("*/index.html"))) >= 1
+    assert "site/ is ready" in done.stdout + done.stderr
+
+
+def check_linkcheck(project: Path, done) -> None:
+    assert re.search(r"\b0 broken links on 0 of [1-9]\d* pages", done.stdout + done.stderr)
+
+
+def check_zensical(project: Path, done) -> None:
+    assert (project / "site-zensical" / "index.html").is_file()
+
+
+def check_preview_url(project: Path, done) -> None:
+    assert "https://preview.example/" in (project / "docs" / "feed.xml").read_text()
+
+
+def check_help(project: Path, done) -> None:
+    for name in main.commands:
+        assert name in done.stdout, f"{name} is missing from --help"
+
+
+def check_nothing(project: Path, done) -> None:
+    pass
+
+
+CHECKS = {
+    "make build": check_make_build,
+    "python -m generator.linkcheck SITE_DIR": check_linkcheck,
+    "make build-zensical": check_zensical,
+    "python -m generator.sitebuild --renderer zensical": check_zensical,
+    "PAPERCAT_SITE_URL=https://preview.example/ python -m generator build": check_preview_url,
+    "make check": check_nothing,
+    "make lint": check_nothing,
+    "python -m generator --help": check_help,
+    "python -m bench.import_bench [--entries N]": check_nothing,
+}
+# Run elsewhere, or here in a form the README itself gives.
+ELSEWHERE = {
+    "make serve": "tests/test_make_serve.py runs it in a browser",
+    "PAPERCAT_SERVE_ADDR=127.0.0.1:8001 make serve": "tests/test_make_serve.py, on a free port",
+    "make test": ".ci/run runs it (test_ci_runs_the_readme_test_command)",
+    "make format": "test_make_format_changes_nothing",
+    "make bench": f"test_make_bench_quick runs it with {QUICK_BENCH}",
+    "python -m generator import": "named, not given with files: tests/test_import_library.py",
+}
+
+
+def test_every_readme_command_is_run():
+    found = readme_commands()
+    assert "make serve" in found and "make test" in found
+    missing = [c for c in found if c not in CHECKS and c not in ELSEWHERE]
+    assert not missing, f"README commands without a test: {missing}"
+
+
+@pytest.mark.parametrize("command", list(CHECKS))
+def test_readme_command_runs_as_written(project, command):
+    assert command in readme_commands(), f"`{command}` is no longer in the README"
+    done = run(project, command)
+    CHECKS[command](project, done)
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_subcommand_help(project, command):
+    done = run(project, f"python -m generator {command} --help", timeout=120)
+    assert "Usage:" in done.stdout and command in done.stdout
+
+
+def test_make_format_changes_nothing(project):
+    before = _files(project)
+    run(project, "make format")
+    assert _files(project) == before, "make format changed committed code"
+
+
+def test_make_bench_quick(project):
+    assert "SIZES=200,2000" in README and "BENCH_ARGS=--no-browser" in README
+    done = run(project, f"make bench {QUICK_BENCH}")
+    assert "### 50 papers" in done.stdout and "papercat / stock" in done.stdout
+
+
+def test_ci_runs_the_readme_test_command():
+    quickstart = README.split("## Quickstart", 1)[1].split("##", 1)[0]
+    assert "make test" in quickstart
+    lines = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert "make test" in [line.strip() for line in lines]

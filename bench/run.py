@@ -2,7 +2,7 @@
 
 For each catalogue size N it writes a synthetic catalogue (bench/synth.py) into a
 temporary folder and times, with peak memory, what `make build` runs: the generator,
-then MkDocs and the link check (generator/sitebuild.py). It then edits one abstract
+then MkDocs and the link check (generator/site/sitebuild.py). It then edits one abstract
 and moves another paper to a new topic, and times the rebuild (`make build` again,
 with its cache) and `make serve`'s reload (the generator in a warm process, then the
 incremental site build). Beside it, stock MkDocs + Material (its own search plugin
@@ -108,7 +108,7 @@ import sys, time
 from pathlib import Path
 from bench.run import edit_catalogue
 from generator.build import build, cache_folder
-from generator.sitebuild import build_site
+from generator.site.sitebuild import build_site
 content, docs, config, site = map(Path, sys.argv[1:5])
 build(content, docs, cache_dir=cache_folder(content))
 edit_catalogue(content, 2)
@@ -121,14 +121,14 @@ print(f"{t1 - t0:.3f} {time.perf_counter() - t1:.3f}")
 
 
 def make_build(work: Path, content: Path) -> tuple[float, int, dict[str, float]]:
-    """`make build`: the generator, then MkDocs + link check (generator/sitebuild.py).
+    """`make build`: the generator, then MkDocs + link check (generator/site/sitebuild.py).
     Returns seconds, peak memory and the stage times."""
     gen_s, gen_rss, err = run(
         [sys.executable, "-m", "generator", "build", "--content", str(content),
          "--out", str(work / "docs"), "--verbose"]
     )  # fmt: skip
     site_s, site_rss, err2 = run(
-        [sys.executable, "-m", "generator.sitebuild", "--config", str(mkdocs_config(work, False)),
+        [sys.executable, "-m", "generator.site.sitebuild", "--config", str(mkdocs_config(work, False)),
          "--site-dir", str(work / "site"), "--verbose"]
     )  # fmt: skip
     stages = {m[0]: float(m[1]) for m in re.findall(r"^\s+(\w+)\s+([\d.]+) ms$", err, re.M)}
@@ -158,7 +158,7 @@ def zensical_build(work: Path, n: int) -> dict[str, float]:
     """`make build-zensical` on the docs/ just generated: Zensical renders, then the same
     link check. Run twice: Zensical keeps its own cache between runs."""
     out: dict[str, float] = {}
-    cmd = [sys.executable, "-m", "generator.sitebuild", "--renderer", "zensical", "--config",
+    cmd = [sys.executable, "-m", "generator.site.sitebuild", "--renderer", "zensical", "--config",
            str(mkdocs_config(work, False)), "--site-dir", str(work / "site-zensical")]  # fmt: skip
     for key in ("build_s", "rebuild_s"):
         print(f"[{n}] Zensical site build ({key})", file=sys.stderr)

@@ -24,9 +24,9 @@ from bench.synth import make_catalogue
 def catalogue(content: Path):
     """The catalogue of ``content``, loaded and validated as the build does (no links)."""
     sys.path.insert(0, str(ROOT))
-    from generator.load import load_tree
-    from generator.model import Catalogue, frozen_map
-    from generator.validate import validate
+    from generator.catalogue.load import load_tree
+    from generator.catalogue.model import Catalogue, frozen_map
+    from generator.catalogue.validate import validate
 
     paper_records, topic_records, _ = load_tree(content)
     papers, topics, _ = validate(paper_records, topic_records)
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", type=int, default=10000)
     parser.add_argument("--content", type=Path, help="an existing synthetic content/ folder")
     args = parser.parse_args(argv)
-    from generator import search
+    from generator.exports import searchfiles
 
     with tempfile.TemporaryDirectory(prefix="papercat-search-bench-") as tmp:
         work = Path(tmp)
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
         cat = catalogue(content)
         loaded = time.perf_counter() - t0
         t0 = time.perf_counter()
-        bundle = search.build(cat)
+        bundle = searchfiles.build(cat)
         stage = time.perf_counter() - t0
         docs = work / "docs"
         bundle.write(docs)

@@ -1,5 +1,5 @@
-"""``python -m generator``: see generator/cli.py."""
+"""``python -m generator``: see generator/cli/."""
 
-from .cli import run
+from generator.cli import run
 
 run()

@@ -20,13 +20,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import exports, fieldmap, icons, links, render, search
-from .forked import Forked
-from .load import display_path, load_tree
-from .memo import Memo, Part
-from .model import Catalogue, ContentError, Problem, frozen_map
-from .pages import load_pages
-from .validate import validate
+from generator.analysis import fieldmap, links
+from generator.catalogue.handwritten import load_pages
+from generator.catalogue.load import display_path, load_tree
+from generator.catalogue.memo import Memo, Part
+from generator.catalogue.model import Catalogue, ContentError, Problem, frozen_map
+from generator.catalogue.validate import validate
+from generator.exports import papers as exports
+from generator.exports import searchfiles
+from generator.render import icons
+from generator.render import pages as render
+from generator.render.forked import Forked
 
 
 @dataclass
@@ -97,7 +101,7 @@ def build(
         _fail_on(problems, strict)
     with timer.stage("topics"):
         pass  # the taxonomy is validated; per-topic lists are derived in render
-    _fail_on(search.missing_lunr(), strict)
+    _fail_on(searchfiles.missing_lunr(), strict)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=out.parent) as tmp:
         staging = Path(tmp)
@@ -106,7 +110,7 @@ def build(
             side = _Timer(verbose=False)
             bare = Catalogue(papers=papers, topics=topics)
             with side.stage("search"):
-                search.build(bare).write(staging)
+                searchfiles.build(bare).write(staging)
             with side.stage("map"):
                 field_map = fieldmap.field_map(bare)
             with side.stage("bibtex"):

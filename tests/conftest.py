@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.sitebuild import render
+from generator.site.sitebuild import render
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -54,7 +54,7 @@ def render_docs(
     docs: Path, site: Path, renderer: str = "mkdocs", site_url: str | None = None
 ) -> Path:
     """Render ``docs`` strictly with MkDocs or Zensical (the project's mkdocs.yml and
-    overrides/, as generator/sitebuild.py does) into ``site``. The config sits beside
+    overrides/, as generator/site/sitebuild.py does) into ``site``. The config sits beside
     ``docs``; Zensical wants ``site`` inside that folder too, and ``docs_dir`` relative
     (0.0.73 panics on some catalogues with an absolute one)."""
     config = docs.parent / f"mkdocs-{renderer}.yml"

@@ -1,9 +1,11 @@
 """A copy of the project, to run the README's commands in exactly as a newcomer types them.
 
-The copy holds the repository's files (tracked and untracked, not ignored), with the
-installed ``.venv/`` and ``node_modules/`` linked in rather than copied: the Makefile's
-install stamps stay older than the copied lock files (mtimes are kept), so ``make``
-installs nothing and the commands run as they would after a first ``make``.
+The copy holds the repository's files (tracked and untracked, not ignored) and a copy of
+``node_modules/``, with the installed ``.venv/`` linked in (copying it would take
+long). Modification times are kept, so the Makefile's install stamps stay newer than
+the lock files and ``make`` installs nothing: the commands run as they would after a
+first ``make``. ``node_modules/`` is copied, not linked, because an ``npm ci`` in the
+copy would otherwise empty the real one.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LINKED = (".venv", "node_modules")
+LINKED = (".venv",)
+COPIED = ("node_modules",)
 # Generated folders, never part of a fresh clone.
 SKIPPED = {".venv", "node_modules", "docs", "site", "site-zensical", ".cache", ".git"}
 
@@ -38,11 +41,21 @@ def _project_files() -> list[str]:
 
 
 def make_copy(dest: Path) -> Path:
-    """Copy the project into ``dest`` (created) and return it."""
+    """Copy the project into ``dest`` (created) and return it.
+
+    The project must be installed (``make install`` up to date): otherwise ``make`` in
+    the copy would install into the shared ``.venv/``, pointing ``papercat`` at the copy.
+    """
+    stale = subprocess.run(["make", "-q", "install"], cwd=ROOT, capture_output=True)
+    if stale.returncode != 0:
+        raise RuntimeError("the project is not installed: run `make install` first")
     for name in _project_files():
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, target)
+    for name in COPIED:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, dest / name, symlinks=True)
     for name in LINKED:
         if (ROOT / name).exists():
             (dest / name).symlink_to(ROOT / name, target_is_directory=True)

@@ -21,9 +21,9 @@ from conftest import ROOT, build_site
 from hostile import copy_content
 
 from generator.build import build
-from generator.model import ContentError
-from generator.sitebuild import SiteBuildError
-from generator.sitebuild import build_site as swap_build
+from generator.catalogue.model import ContentError
+from generator.site.sitebuild import SiteBuildError
+from generator.site.sitebuild import build_site as swap_build
 
 SITEMAP = {"sitemap.xml", "sitemap.xml.gz"}  # MkDocs dates these (lastmod, gzip mtime)
 
@@ -144,7 +144,7 @@ def test_validation_error_leaves_docs_untouched(built_docs):
 
 @pytest.fixture
 def built_site(tmp_path, renderer) -> tuple[Path, Path, Path, dict[str, str]]:
-    """A small site built by generator/sitebuild.py with each renderer."""
+    """A small site built by generator/site/sitebuild.py with each renderer."""
     content = copy_content(tmp_path)
     docs, site = tmp_path / "docs", tmp_path / "site"
     build(content, docs)
@@ -206,7 +206,7 @@ def test_broken_internal_link_fails_the_site_build(built_site, renderer):
         '# Extra\n\n<a href="../nowhere/">x</a>\n', encoding="utf-8"
     )
     result = subprocess.run(
-        [sys.executable, "-m", "generator.sitebuild", "--config", str(config),
+        [sys.executable, "-m", "generator.site.sitebuild", "--config", str(config),
          "--site-dir", str(site), "--renderer", renderer],
         cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
@@ -221,7 +221,7 @@ def test_sitebuild_command_builds_the_site(built_site, renderer):
     _, config, site, _ = built_site
     shutil.rmtree(site)
     result = subprocess.run(
-        [sys.executable, "-m", "generator.sitebuild", "--config", str(config),
+        [sys.executable, "-m", "generator.site.sitebuild", "--config", str(config),
          "--site-dir", str(site), "--renderer", renderer],
         cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip

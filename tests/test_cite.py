@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from pybtex.database import parse_string
 from pylatexenc.latex2text import LatexNodes2Text
 
-from generator import cite
-from generator.model import Paper
+from generator.catalogue.model import Paper
+from generator.render import cite
 
 GOLDEN = Path(__file__).parent / "golden" / "readers"
 NASTY = 'AdaMoE: 100% {fast} & a_b <EOS> "q" \\cite #1 ~x^2 $5 café “quoted” — 😀'

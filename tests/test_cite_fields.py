@@ -17,8 +17,10 @@ from conftest import ROOT
 from pybtex.database import parse_string
 from pylatexenc.latex2text import LatexNodes2Text
 
-from generator import cite, exports, feeds, pagemeta
-from generator.model import Catalogue, Paper, Topic
+from generator.catalogue.model import Catalogue, Paper, Topic
+from generator.exports import feeds
+from generator.exports import papers as exports
+from generator.render import cite, pagemeta
 
 URL = "https://example.org/papers/"
 AUTHORS = ("Łukasz Kaiser", "Léon Bottou", "Müller, Jürgen", "José María García-López")

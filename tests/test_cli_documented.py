@@ -20,7 +20,7 @@ DOC_LINES = [
 
 
 def _lines_for(command: str) -> list[str]:
-    return [line for line in DOC_LINES if f"python -m generator {command}" in line]
+    return [line for line in DOC_LINES if f"papercat {command}" in line]
 
 
 COMMANDS = sorted(main.commands)
@@ -36,13 +36,13 @@ OPTIONS = [
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_command_is_documented(command):
-    assert _lines_for(command), f"`python -m generator {command}` is not in CONTRIBUTING/README"
+    assert _lines_for(command), f"`papercat {command}` is not in CONTRIBUTING/README"
 
 
 @pytest.mark.parametrize(("command", "option"), OPTIONS, ids=[f"{c} {o}" for c, o in OPTIONS])
 def test_option_is_documented_with_its_command(command, option):
     assert any(option in line for line in _lines_for(command)), (
-        f"`{option}` of `python -m generator {command}` is not documented"
+        f"`{option}` of `papercat {command}` is not documented"
     )
 
 

@@ -15,9 +15,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator import scaffold, yamlio
+from generator.catalogue import yamlio
+from generator.catalogue.schema import paper_schema, schema_text
 from generator.cli import main
-from generator.schema import paper_schema, schema_text
+from generator.sources import scaffold
 from tests.arxiv_stub import Eprint, Stub, point_at, start
 from tests.conftest import ROOT, copy_fixture
 
@@ -434,9 +435,9 @@ def test_fixture_is_canonical(tmp_path):
 
 
 def test_seed_trp_papers_are_two_valid_linked_versions():
-    from generator.links import versions
-    from generator.load import load_tree
-    from generator.validate import validate
+    from generator.analysis.links import versions
+    from generator.catalogue.load import load_tree
+    from generator.catalogue.validate import validate
 
     records, topic_records, problems = load_tree(ROOT / "content")
     papers, _, found = validate(records, topic_records)

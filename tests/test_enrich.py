@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import arxiv, enrich
 from generator.cli import main
+from generator.sources import arxiv, enrich
 from tests.arxiv_stub import Eprint, Stub, point_at, serving
 from tests.conftest import copy_fixture
 
@@ -216,7 +216,7 @@ def test_dry_run_writes_nothing_and_summary_lists_the_fields(content, tmp_path):
     assert snapshot(content) == before
     assert "2 would change (6 fields)" in result.stderr
     assert summary.read_text(encoding="utf-8") == (
-        "`python -m generator enrich` looked up 3 papers on arXiv.\n\n"
+        "`papercat enrich` looked up 3 papers on arXiv.\n\n"
         "| paper | fields filled |\n| --- | --- |\n"
         "| `content/papers/adamoe.yml` | authors, year, venue |\n"
         "| `content/papers/trp.yml` | arxiv, authors, year |\n\n"

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator import fieldmap
-from generator.load import load_tree
-from generator.validate import validate
+from generator.analysis import fieldmap
+from generator.catalogue.load import load_tree
+from generator.catalogue.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 

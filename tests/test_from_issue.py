@@ -19,8 +19,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator import fromissue, yamlio
+from generator.catalogue import yamlio
 from generator.cli import main
+from generator.sources import fromissue
 from tests.arxiv_stub import Eprint, Stub, point_at, serving
 from tests.conftest import FIXTURES, ROOT, build_site, copy_fixture
 
@@ -113,7 +114,7 @@ def test_a_good_suggestion_becomes_a_checked_file(content, stub):
     comment = Path("comment.md").read_text(encoding="utf-8")
     assert result.stdout == comment
     assert comment.splitlines()[:6] == [
-        "`python -m generator from-issue` made `content/papers/splitwise.yml` from this suggestion:",
+        "`papercat from-issue` made `content/papers/splitwise.yml` from this suggestion:",
         "",
         f"- title: `{TITLE}`",
         "- arXiv: `2311.18677`",

@@ -21,7 +21,7 @@ import yaml
 from conftest import build_site, serve
 from hostile import HOSTILE, copy_content
 
-from generator.linkcheck import check_site
+from generator.site.linkcheck import check_site
 
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcdoc"}
 CAPTURED = ("pc-paper__title", "pc-abstract", "pc-card__name", "pc-authors", "pc-venue")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.htmlsqueeze import squeeze, squeeze_file
+from generator.site.htmlsqueeze import squeeze, squeeze_file
 
 
 @pytest.mark.parametrize(

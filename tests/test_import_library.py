@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from generator.build import build
 from generator.cli import main
-from generator.importers import merge
+from generator.sources.importers import merge
 from tests.conftest import FIXTURES, ROOT
 
 TODAY = dt.date(2026, 12, 3)
@@ -219,7 +219,7 @@ def test_bad_field_is_left_out_with_a_note(workdir):
 
 
 def test_progress_bars_when_asked(workdir, capsys):
-    from generator.importers.commands import run_import
+    from generator.sources.importers.commands import run_import
 
     plan, _ = run_import([Path("library/zotero.bib")], Path("content"), progress=True)
     err = capsys.readouterr().err

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.importers import library
-from generator.importers import normalise as norm
+from generator.sources.importers import library
+from generator.sources.importers import normalise as norm
 
 BROKEN = [
     ("BibTeX without title", "bibtex",

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.importers import seed
-from generator.importers.commands import run_import_seed
-from generator.load import load_mapping
-from generator.model import ContentError
+from generator.catalogue.load import load_mapping
+from generator.catalogue.model import ContentError
+from generator.sources.importers import seed
+from generator.sources.importers.commands import run_import_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seeds" / "000_0e1915606720cc7c.txt"

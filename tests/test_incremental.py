@@ -20,10 +20,10 @@ from conftest import ROOT
 from hostile import copy_content
 from test_build_output import SITEMAP, file_hashes, mkdocs_config
 
-from generator import mkbuild
 from generator.build import build
-from generator.model import ContentError
-from generator.sitebuild import build_site, render
+from generator.catalogue.model import ContentError
+from generator.site import mkbuild
+from generator.site.sitebuild import build_site, render
 
 EDITED, MOVED, UNTOUCHED = "distserve", "adamoe", "nanoflow"
 TOPIC = "distributed-training"  # adamoe's new topic

@@ -10,8 +10,8 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import linkcheck
-from generator.linkcheck import Broken, check_site
+from generator.site import linkcheck
+from generator.site.linkcheck import Broken, check_site
 
 PAGE = '<!doctype html><html><body id="top">{}</body></html>'
 
@@ -70,7 +70,7 @@ def test_parsing_on_every_core_finds_the_same(tmp_path, monkeypatch):
 def test_command_lists_broken_links_and_exits_1(tmp_path):
     tiny_site(tmp_path)
     result = subprocess.run(
-        [sys.executable, "-m", "generator.linkcheck", str(tmp_path)],
+        [sys.executable, "-m", "generator.site.linkcheck", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
     assert result.returncode == 1
@@ -82,7 +82,7 @@ def test_clean_site_exits_0(tmp_path):
     write(tmp_path, "index.html", '<a href="#top">top</a>')
     assert check_site(tmp_path) == []
     result = subprocess.run(
-        [sys.executable, "-m", "generator.linkcheck", str(tmp_path)],
+        [sys.executable, "-m", "generator.site.linkcheck", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import browse
+from generator.render import browse
 
 LISTING = "https://example.org/site/venues/acl/"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.load import load_tree
-from generator.model import ContentError
-from generator.validate import validate
+from generator.catalogue.load import load_tree
+from generator.catalogue.model import ContentError
+from generator.catalogue.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = Path(__file__).parent / "fixtures" / "tiny"
@@ -184,7 +184,7 @@ def test_title_blocking_finds_what_all_pairs_find():
     seed titles plus edited copies (typo, case, punctuation, a word added or dropped)."""
     from rapidfuzz import fuzz, process
 
-    from generator.validate import NEAR_DUPLICATE, normalise_title, similar_titles
+    from generator.catalogue.validate import NEAR_DUPLICATE, normalise_title, similar_titles
 
     records, _, _ = load_tree(ROOT / "content")
     seed = [str(r.data["title"]) for r in records]

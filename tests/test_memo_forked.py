@@ -8,9 +8,9 @@ import pickle
 import pytest
 from conftest import ROOT
 
-from generator import memo as memo_mod
-from generator.forked import ChildError, Forked
-from generator.memo import Memo
+from generator.catalogue import memo as memo_mod
+from generator.catalogue.memo import Memo
+from generator.render.forked import ChildError, Forked
 
 
 def test_memo_computes_once_per_inputs_and_keeps_what_was_used(tmp_path):
@@ -83,8 +83,8 @@ def test_forked_child_can_be_cancelled():
 def test_a_second_build_computes_nothing_again(tmp_path, monkeypatch, jobs):
     """What the forked child memoises (papers.bib's entries) reaches the saved memo,
     as what the parent does: unchanged content, no citation made twice."""
-    from generator import cite
     from generator.build import build
+    from generator.render import cite
     from tests.conftest import copy_fixture
 
     monkeypatch.setenv("PAPERCAT_JOBS", jobs)
@@ -105,8 +105,8 @@ def test_a_second_build_computes_nothing_again(tmp_path, monkeypatch, jobs):
 def test_paper_pages_rendered_in_two_processes_are_the_same(tmp_path, monkeypatch):
     """From PARALLEL_FROM papers, half the paper pages come from a forked child: the
     same pages, in the same order, with the child's memo entries and counts merged."""
-    from generator import render
     from generator.build import build
+    from generator.render import pages as render
 
     content = ROOT / "content"
     monkeypatch.setenv("PAPERCAT_JOBS", "1")
@@ -132,8 +132,8 @@ def test_kept_listing_pages_follow_what_they_show(tmp_path, monkeypatch):
     and a retitled paper render them again, as a clean build would."""
     import shutil
 
-    from generator import render
     from generator.build import build
+    from generator.render import pages as render
 
     content = shutil.copytree(ROOT / "content", tmp_path / "content")
     build(content, tmp_path / "docs", cache_dir=tmp_path / "cache")
@@ -162,8 +162,8 @@ def test_kept_listing_pages_follow_what_they_show(tmp_path, monkeypatch):
 
 
 def test_a_failing_parent_stops_the_render_child(tmp_path, monkeypatch):
-    from generator import render
     from generator.build import build
+    from generator.render import pages as render
 
     monkeypatch.setenv("PAPERCAT_JOBS", "2")
     monkeypatch.setattr(render, "PARALLEL_FROM", 2)

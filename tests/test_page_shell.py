@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 
 import yaml
 
-from generator import icons
-from generator.render import paragraphs
+from generator.render import icons
+from generator.render.pages import paragraphs
 from tests.conftest import ROOT
 
 
@@ -105,7 +105,7 @@ def test_every_seed_paper_is_rendered_faithfully(seed_site):
 
 
 def test_pages_carry_no_template_indentation(seed_site):
-    """generator/htmlsqueeze.py ran on every page of both renderers: outside ``pre``,
+    """generator/site/htmlsqueeze.py ran on every page of both renderers: outside ``pre``,
     ``script`` and ``style`` no line of HTML starts with indentation."""
     for page in [seed_site / "index.html", *sorted(seed_site.glob("*/**/index.html"))[:40]]:
         html = re.sub(

@@ -22,11 +22,11 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import render
-from generator.load import parse_mapping
-from generator.model import Catalogue, Record, Topic, frozen_map
-from generator.validate import validate
-from generator.yamlio import dump_paper
+from generator.catalogue.load import parse_mapping
+from generator.catalogue.model import Catalogue, Record, Topic, frozen_map
+from generator.catalogue.validate import validate
+from generator.catalogue.yamlio import dump_paper
+from generator.render import pages as render
 
 # Printable: no control, format, private-use, surrogate, unassigned or line/paragraph
 # separator characters (those are rejected by the validator, see test_hostile.py).

@@ -7,10 +7,10 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import fields
-from generator.load import parse_mapping
-from generator.slug import slugify, unique_id
-from generator.yamlio import dump_paper
+from generator.catalogue import fields
+from generator.catalogue.load import parse_mapping
+from generator.catalogue.slug import slugify, unique_id
+from generator.catalogue.yamlio import dump_paper
 
 printable = st.text(
     st.characters(blacklist_categories=("Cc", "Cf", "Co", "Cs", "Zl", "Zp")), min_size=1

@@ -64,7 +64,7 @@ def test_papers_json_matches_its_schema(seed_site):
 
 
 def test_schema_version_is_the_exported_one():
-    from generator.exports import SCHEMA_VERSION
+    from generator.exports.papers import SCHEMA_VERSION
 
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION

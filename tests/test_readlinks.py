@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import browse, readlinks, render, venues
 from generator.build import build
-from generator.model import Catalogue, Paper, Topic
+from generator.catalogue.model import Catalogue, Paper, Topic
+from generator.render import browse, readlinks, venues
+from generator.render import pages as render
 
 MINI = Path(__file__).parent / "fixtures" / "readers-mini"
 HOSTILE_TITLES = [

@@ -81,6 +81,11 @@ def check_zensical(project: Path, done) -> None:
     assert (project / "site-zensical" / "index.html").is_file()
 
 
+def check_docs(project: Path, done) -> None:
+    assert (project / "docs" / "index.md").is_file()
+    assert "Built " in done.stderr
+
+
 def check_preview_url(project: Path, done) -> None:
     assert "https://preview.example/" in (project / "docs" / "feed.xml").read_text()
 
@@ -96,12 +101,15 @@ def check_nothing(project: Path, done) -> None:
 
 CHECKS = {
     "make build": check_make_build,
-    "python -m generator.linkcheck SITE_DIR": check_linkcheck,
+    "papercat linkcheck SITE_DIR": check_linkcheck,
+    "papercat build": check_docs,
+    "papercat site": check_make_build,
     "make build-zensical": check_zensical,
-    "python -m generator.sitebuild --renderer zensical": check_zensical,
-    "PAPERCAT_SITE_URL=https://preview.example/ python -m generator build": check_preview_url,
+    "papercat site --renderer zensical": check_zensical,
+    "PAPERCAT_SITE_URL=https://preview.example/ papercat build": check_preview_url,
     "make check": check_nothing,
     "make lint": check_nothing,
+    "papercat --help": check_help,
     "python -m generator --help": check_help,
     "python -m bench.import_bench [--entries N]": check_nothing,
 }
@@ -112,7 +120,9 @@ ELSEWHERE = {
     "make test": ".ci/run runs it (test_ci_runs_the_readme_test_command)",
     "make format": "test_make_format_changes_nothing",
     "make bench": f"test_make_bench_quick runs it with {QUICK_BENCH}",
-    "python -m generator import": "named, not given with files: tests/test_import_library.py",
+    "papercat import": "named, not given with files: tests/test_import_library.py",
+    "papercat": "the command's name; `papercat --help` runs here",
+    "papercat COMMAND --help": "test_every_subcommand_help",
 }
 
 
@@ -132,7 +142,7 @@ def test_readme_command_runs_as_written(project, command):
 
 @pytest.mark.parametrize("command", sorted(main.commands))
 def test_every_subcommand_help(project, command):
-    done = run(project, f"python -m generator {command} --help", timeout=120)
+    done = run(project, f"papercat {command} --help", timeout=120)
     assert "Usage:" in done.stdout and command in done.stdout
 
 

@@ -23,12 +23,13 @@ from hypothesis import strategies as st
 from lunr import get_default_builder
 from lunr.index import Index
 
-from generator import search
+from generator.analysis import search
+from generator.analysis.lunrindex import TermCounts, compact_index, count_terms
 from generator.build import build
-from generator.load import load_tree
-from generator.lunrindex import TermCounts, compact_index, count_terms
-from generator.model import Catalogue
-from generator.validate import validate
+from generator.catalogue.load import load_tree
+from generator.catalogue.model import Catalogue
+from generator.catalogue.validate import validate
+from generator.exports import searchfiles
 from tests.conftest import FIXTURES, IN_CI, ROOT
 
 MINI = FIXTURES / "search-mini"
@@ -37,7 +38,7 @@ NODE_SCRIPT = ROOT / "tests" / "js" / "search_node.js"
 
 def node() -> str:
     exe = shutil.which("node")
-    if not exe or not search.LUNR_JS.is_file():
+    if not exe or not searchfiles.LUNR_JS.is_file():
         message = "node and node_modules/lunr are needed (npm ci)"
         if IN_CI:
             pytest.fail(message)
@@ -72,13 +73,13 @@ def test_tokenizer_splits_on_punctuation():
 
 def test_files_are_content_hashed_and_listed_in_the_manifest(mini):
     docs, _ = mini
-    folder = docs / search.ASSETS
+    folder = docs / searchfiles.ASSETS
     manifest = json.loads((folder / "manifest.json").read_text())
     for name in [manifest[k] for k in ("index", "docs", "spelling", "lunr")] + manifest["shards"]:
         data = (folder / name).read_bytes()
-        assert name.split(".")[1] == search.hashlib.sha256(data).hexdigest()[:10]
+        assert name.split(".")[1] == searchfiles.hashlib.sha256(data).hexdigest()[:10]
     assert manifest["papers"] == 10
-    assert manifest["shard_size"] == search.SHARD_SIZE and len(manifest["shards"]) == 1
+    assert manifest["shard_size"] == searchfiles.SHARD_SIZE and len(manifest["shards"]) == 1
     assert (docs / "search" / "index.md").is_file()
     assert not (docs / "search_index.json").exists()
 
@@ -86,23 +87,23 @@ def test_files_are_content_hashed_and_listed_in_the_manifest(mini):
 def test_build_is_deterministic(tmp_path):
     build(MINI, tmp_path / "a")
     build(MINI, tmp_path / "b")
-    names = sorted(p.name for p in (tmp_path / "a" / search.ASSETS).iterdir())
-    assert names == sorted(p.name for p in (tmp_path / "b" / search.ASSETS).iterdir())
+    names = sorted(p.name for p in (tmp_path / "a" / searchfiles.ASSETS).iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b" / searchfiles.ASSETS).iterdir())
     for name in names:
-        a = (tmp_path / "a" / search.ASSETS / name).read_bytes()
-        assert a == (tmp_path / "b" / search.ASSETS / name).read_bytes()
+        a = (tmp_path / "a" / searchfiles.ASSETS / name).read_bytes()
+        assert a == (tmp_path / "b" / searchfiles.ASSETS / name).read_bytes()
 
 
 def test_display_data_is_compact_and_plain(mini):
     _, catalogue = mini
-    data = search.display_data(catalogue)
+    data = searchfiles.display_data(catalogue)
     topic_ids = [t[0] for t in data["topics"]]
     for paper, (topics, year) in zip(catalogue.papers, data["papers"], strict=True):
         assert [topic_ids[k] for k in topics] == list(paper.topics) and year == paper.year
-    [rows] = search.display_shards(catalogue)
+    [rows] = searchfiles.display_shards(catalogue)
     assert [r[0] for r in rows] == [p.id for p in catalogue.papers]  # index refs are positions
     for row in rows:
-        assert len(row[2]) <= search.SNIPPET_CHARS
+        assert len(row[2]) <= searchfiles.SNIPPET_CHARS
     script = next(r for r in rows if r[0] == "script-title")
     assert script[1].startswith("Escaping <script>")  # text, escaped when shown
 
@@ -111,14 +112,14 @@ def test_display_rows_come_in_shards_and_an_edit_changes_one(monkeypatch, mini):
     """Shards of SHARD_SIZE papers in index order; after one paper's title changes, only
     its shard gets a new name, so browsers keep every other cached shard."""
     _, catalogue = mini
-    monkeypatch.setattr(search, "SHARD_SIZE", 3)
-    shards = search.display_shards(catalogue)
+    monkeypatch.setattr(searchfiles, "SHARD_SIZE", 3)
+    shards = searchfiles.display_shards(catalogue)
     assert [len(s) for s in shards] == [3, 3, 3, 1]
     assert [r[0] for s in shards for r in s] == [p.id for p in catalogue.papers]
-    before = _manifest(search.build(catalogue))
+    before = _manifest(searchfiles.build(catalogue))
     edited = dataclasses.replace(catalogue.papers[4], title="A new title")
     papers = (*catalogue.papers[:4], edited, *catalogue.papers[5:])
-    after = _manifest(search.build(dataclasses.replace(catalogue, papers=papers)))
+    after = _manifest(searchfiles.build(dataclasses.replace(catalogue, papers=papers)))
     assert after["shard_size"] == 3
     changed = [
         k for k, (a, b) in enumerate(zip(before["shards"], after["shards"], strict=True)) if a != b
@@ -126,13 +127,13 @@ def test_display_rows_come_in_shards_and_an_edit_changes_one(monkeypatch, mini):
     assert changed == [1]
 
 
-def _manifest(bundle: search.SearchBundle) -> dict:
-    return json.loads(bundle.files[f"{search.ASSETS}/manifest.json"])
+def _manifest(bundle: searchfiles.SearchBundle) -> dict:
+    return json.loads(bundle.files[f"{searchfiles.ASSETS}/manifest.json"])
 
 
 def test_missing_lunr_js_is_a_clear_problem(monkeypatch, tmp_path):
-    monkeypatch.setattr(search, "LUNR_JS", tmp_path / "nope.js")
-    [problem] = search.missing_lunr()
+    monkeypatch.setattr(searchfiles, "LUNR_JS", tmp_path / "nope.js")
+    [problem] = searchfiles.missing_lunr()
     assert "npm ci" in str(problem)
 
 
@@ -382,5 +383,5 @@ def test_site_index_answers_exactly_as_lunr_index(mini):
 def test_site_index_answers_exactly_as_lunr_index_on_the_seed_catalogue(tmp_path):
     papers, topics, _ = validate(*load_tree(ROOT / "content")[:2])
     catalogue = Catalogue(papers=papers, topics=topics)
-    search.build(catalogue).write(tmp_path)
+    searchfiles.build(catalogue).write(tmp_path)
     assert _parity(tmp_path, _reader_queries(catalogue, 300, seed=1)) == []

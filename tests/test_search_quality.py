@@ -57,7 +57,7 @@ QUERIES = [
     ("T5 lab", "training-t5-using-lab-sized"),
     ("Tele-FLM", "52b-1t-lessons-learned-tele"),
     ("dense retrieval story", "sitemb-v1-5"),
-    # British and American spellings (generator/spelling.py): either finds the other.
+    # British and American spellings (generator/analysis/spelling.py): either finds the other.
     ("constraint modeling benchmark", "cp-bench"),
     ("behavior", "exploring-latent-capacity-llms-one"),  # the abstract says "behaviour"
     (

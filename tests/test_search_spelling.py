@@ -1,4 +1,4 @@
-"""British and American spellings meet in search (generator/spelling.py).
+"""British and American spellings meet in search (generator/analysis/spelling.py).
 
 The same mapping runs in lunr.py when the index is built and in the browser's worker
 when a query is run; the parity test runs both on the same words.
@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import search, spelling
+from generator.analysis import search, spelling
 from generator.build import build
+from generator.exports import searchfiles
 from tests.test_search_index import MINI, run_node
 
 PAIRS = [
@@ -91,7 +92,7 @@ def test_mapping_is_idempotent_and_american_words_stay(words):
 
 def test_shipped_mapping_is_what_the_index_used(mini):
     docs, catalogue = mini
-    folder = docs / search.ASSETS
+    folder = docs / searchfiles.ASSETS
     manifest = json.loads((folder / "manifest.json").read_text())
     shipped = json.loads((folder / manifest["spelling"]).read_text())
     assert shipped == search.spellings(catalogue)

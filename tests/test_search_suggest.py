@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator import search
 from generator.build import build
+from generator.exports import searchfiles
 from tests.test_search_index import MINI, run_node
 
 
@@ -25,7 +25,7 @@ def suggest(docs, *queries: str) -> list[list[dict]]:
 
 def test_suggestion_data(mini):
     _, catalogue = mini
-    data = search.suggestions(catalogue)
+    data = searchfiles.suggestions(catalogue)
     ids = [t.id for t in catalogue.topics]
     moe = data["topics"][ids.index("mixture-of-experts")]
     assert moe == [3, []]
@@ -33,7 +33,9 @@ def test_suggestion_data(mini):
         "knowledge distillation", "quantization",
     ]  # fmt: skip
     assert ["Grace Hopper", "grace-hopper", 2] in data["authors"]
-    assert not [a for a in data["authors"] if a[2] < search.MIN_AUTHOR_PAPERS]  # Alan Turing: one
+    assert not [
+        a for a in data["authors"] if a[2] < searchfiles.MIN_AUTHOR_PAPERS
+    ]  # Alan Turing: one
     assert any("Alan Turing" in p.authors for p in catalogue.papers)
     assert ["NeurIPS", "neurips", 1] in data["venues"]
 

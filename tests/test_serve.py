@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from generator.serve import _Rebuild
+from generator.site.serve import _Rebuild
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
 

@@ -1,4 +1,4 @@
-"""The sitemap index past the protocol's limit (generator/sitemaps.py)."""
+"""The sitemap index past the protocol's limit (generator/site/sitemaps.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.linkcheck import _base_path
-from generator.sitemaps import LIMIT, NAMESPACE, split_sitemap
+from generator.site.linkcheck import _base_path
+from generator.site.sitemaps import LIMIT, NAMESPACE, split_sitemap
 
 BASE = "https://example.org/cat/"
 NS = {"s": NAMESPACE}

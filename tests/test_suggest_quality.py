@@ -13,12 +13,13 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.analysis.keywords import analyse, rule_scores
+from generator.analysis.suggest import Suggester
+from generator.analysis.suggest_eval import Figures, leave_one_out, recorded, versions
+from generator.catalogue.load import load_tree
+from generator.catalogue.model import Paper, Topic
+from generator.catalogue.validate import validate
 from generator.cli import main
-from generator.load import load_tree
-from generator.model import Paper, Topic
-from generator.suggest import Suggester, analyse, rule_scores
-from generator.suggest_eval import Figures, leave_one_out, recorded, versions
-from generator.validate import validate
 from tests.conftest import ROOT
 
 HELDOUT = yaml.safe_load((ROOT / "tests/fixtures/heldout-papers.yml").read_text(encoding="utf-8"))

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import CountVectorizer
 
-from generator import links
-from generator.load import load_tree
-from generator.memo import Memo
-from generator.terms import count_terms
-from generator.validate import validate
+from generator.analysis import links
+from generator.analysis.terms import count_terms
+from generator.catalogue.load import load_tree
+from generator.catalogue.memo import Memo
+from generator.catalogue.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 

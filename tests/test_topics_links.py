@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import links
-from generator.links import MAX_RELATED, MIN_RELATED, related_papers, versions
-from generator.load import load_tree
-from generator.model import Paper, Topic
-from generator.topics import Suggester, children, counts, rule_scores
-from generator.validate import validate
+from generator.analysis import links
+from generator.analysis.links import MAX_RELATED, MIN_RELATED, related_papers, versions
+from generator.analysis.topics import Suggester, children, counts, rule_scores
+from generator.catalogue.load import load_tree
+from generator.catalogue.model import Paper, Topic
+from generator.catalogue.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 TOPICS = (

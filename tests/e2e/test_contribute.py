@@ -33,4 +33,4 @@ def test_contribute_page_shows_the_three_steps(page, site_url):
     steps = page.locator("h2", has_text="Add a paper in three steps")
     steps.wait_for(timeout=10000)
     assert steps.is_visible()
-    assert "python -m generator new" in page.locator("article").inner_text()
+    assert "papercat new" in page.locator("article").inner_text()

@@ -11,9 +11,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from generator import browse
 from generator.build import build
-from generator.linkcheck import check_site
+from generator.render import browse
+from generator.site.linkcheck import check_site
 from tests.conftest import FIXTURES, render_docs, serve
 from tests.e2e.test_a11y import violations
 

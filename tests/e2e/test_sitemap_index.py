@@ -1,11 +1,11 @@
-"""Past 50,000 addresses sitemap.xml is an index (generator/sitemaps.py): in Chromium,
+"""Past 50,000 addresses sitemap.xml is an index (generator/site/sitemaps.py): in Chromium,
 instant navigation then leaves links to the browser, and search still works."""
 
 from __future__ import annotations
 
 import pytest
 
-from generator.sitemaps import split_sitemap
+from generator.site.sitemaps import split_sitemap
 from tests.conftest import build_site, copy_fixture, serve
 from tests.e2e.test_search import hits, search_box
 

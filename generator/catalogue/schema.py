@@ -78,7 +78,7 @@ def paper_schema() -> dict:
         },
         "venue": _text(
             "Where it was published, e.g. OSDI or Journal of Machine Learning Research; "
-            "its name decides the citation type (journal, conference, see generator/venues.py).",
+            "its name decides the citation type (journal, conference, see generator/render/venues.py).",
             fields.MAX_NAME,
         ),
         "arxiv": {

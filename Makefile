@@ -19,10 +19,11 @@ help:
 	@echo "make format  apply ruff formatting"
 	@echo "make bench   search benchmark (SIZES=200,2000 for a quick run)"
 
+# The pinned packages, then the `papercat` command (an editable install: it runs this
+# checkout's generator/; the Makefile itself runs `python -m generator`).
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	# The `papercat` command (an editable install: it runs this checkout's generator/).
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
 	touch $@

@@ -53,7 +53,7 @@ CASES = [
     ("ftp URL", "bad.yml", GOOD + "links:\n  pdf: ftp://example.org/x.pdf\n",
      [f"{P}bad.yml:5: links.pdf: only http and https links are allowed, got 'ftp://example.org/x.pdf'"]),
     ("unknown link kind", "bad.yml", GOOD + "links:\n  github: https://github.com/x\n",
-     [f"{P}bad.yml:5: links: unknown link kind 'github'; use one of pdf, code, project, video, slides, data, blog, demo"]),
+     [f"{P}bad.yml:5: links: unknown link kind 'github'; use one of pdf, url, code, project, video, slides, data, blog, demo"]),
     ("year in words", "bad.yml", GOOD + "year: twenty\n",
      [f"{P}bad.yml:5: year: expected a 4-digit year, got 'twenty'"]),
     ("year out of range", "bad.yml", GOOD + "year: 1700\n",

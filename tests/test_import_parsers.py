@@ -84,7 +84,7 @@ def test_csl_json_fields_and_lines():
         "authors": ["Ludwig van Beethoven", "The Consortium"],
         "year": 2019,
         "doi": "10.1000/XYZ.1",
-        "links": {"project": "https://example.org/paper"},
+        "links": {"url": "https://example.org/paper"},
     }
 
 

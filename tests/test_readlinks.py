@@ -61,6 +61,16 @@ def make(**fields) -> Paper:
         ("ACL-IJCNLP", "conference"),
         ("OSDI", "conference"),
         ("Workshop on Efficient LLMs", "conference"),
+        # venues of the seed catalogue (content/library/seed.bib)
+        ("IEEE Access 2024", "journal"),
+        ("IEEE Micro 2024", "journal"),  # the magazine, not the MICRO conference
+        ("MICRO 2023", "conference"),
+        ("*SEM 2023", "conference"),
+        ("AAMAS 2020", "conference"),
+        ("ACM MM 2025", "conference"),
+        ("ECIR 2024", "conference"),
+        ("ICAPS 2023", "conference"),
+        ("MIDL 2025", "conference"),
         ("arXiv preprint arXiv:1412.6980", "preprint"),
         ("CoRR", "preprint"),
         ("bioRxiv", "preprint"),
@@ -105,12 +115,13 @@ def test_own_pdf_replaces_arxiv_pdf_and_main_link_order():
     )
     assert readlinks.main_link(make(links={"pdf": "https://e/p.pdf"})) == "https://e/p.pdf"
     assert readlinks.main_link(make(links={"url": "https://e/"})) == "https://e/"
-    # import files an entry's non-PDF URL as the project page: a way to the paper too
-    assert readlinks.main_link(make(links={"project": "https://e/p"})) == "https://e/p"
+    # a project page is about the paper: no main link, title searches instead
+    assert readlinks.main_link(make(links={"project": "https://e/p"})) == ""
 
 
 def test_no_known_link_means_searches_only():
-    for paper in (make(), make(links={"code": "https://github.com/x/y"})):
+    only_about = make(links={"project": "https://p.github.io/", "demo": "https://d.example/"})
+    for paper in (make(), make(links={"code": "https://github.com/x/y"}), only_about):
         assert not readlinks.has_direct(paper)
         assert readlinks.main_link(paper) == ""
     assert [label for label, _ in readlinks.search_links("T")] == list(QUERY_KEY)

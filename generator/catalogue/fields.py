@@ -19,7 +19,9 @@ MAX_ID = 80
 # new style 2401.09670(v2); old style hep-th/9901001 or math.GT/0309136
 ARXIV_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/[^\s]+$")
-LINK_KINDS = ("pdf", "code", "project", "video", "slides", "data", "blog", "demo")
+# "pdf" and "url" lead to the paper itself (its PDF, its web page at the publisher or a
+# repository); the others are about it (render/readlinks.py).
+LINK_KINDS = ("pdf", "url", "code", "project", "video", "slides", "data", "blog", "demo")
 RESERVED_IDS = frozenset({"index", "all", "search", "feeds"})
 MAX_TITLE = 300
 MAX_ABSTRACT = 20_000

@@ -24,8 +24,11 @@ ID_PATTERN = fields.ID_RE.pattern
 LINK_DESCRIPTIONS = {
     "pdf": "The paper's PDF; the page links it and citations use it when there is no "
     "arXiv id or DOI.",
+    "url": "The paper's web page (publisher, proceedings or repository), when there is no "
+    "arXiv id or DOI; the page links it.",
     "code": "Source code repository.",
-    "project": "Project or paper home page.",
+    "project": "The project's home page (about the paper, not the paper: a paper with only "
+    "project, code or demo links also gets title searches).",
     "video": "A recorded talk or demo video.",
     "slides": "Slides of a talk about the paper.",
     "data": "Dataset or benchmark released with the paper.",

@@ -2,8 +2,9 @@
 
 Direct links come from the paper's ids and its ``links``: arXiv abstract and PDF, DOI,
 the paper's own PDF or web page, and the Hugging Face papers page of an arXiv paper.
-A paper with none of arXiv id, DOI, PDF, URL or project page gets title searches on arXiv, Semantic
-Scholar and Google Scholar instead. Titles and DOIs are percent-encoded here, so
+A paper with none of arXiv id, DOI, PDF or web page (a project, code or demo page is about
+the paper, not the paper) also gets title searches on arXiv, Semantic Scholar and Google
+Scholar. Titles and DOIs are percent-encoded here, so
 quotes, ``&``, ``#`` or ``<`` in them can never end or extend a URL.
 """
 
@@ -20,9 +21,10 @@ LINK_LABELS = {
     "pdf": "PDF", "url": "Web page", "code": "Code", "project": "Project", "data": "Data",
     "video": "Video", "slides": "Slides", "blog": "Blog", "demo": "Demo",
 }  # fmt: skip
-# ``links`` kinds that lead to the paper itself (the others are about it). ``project``
-# counts: `import` files a library entry's URL there when it is not a PDF.
-PAPER_KINDS = ("pdf", "url", "project")
+# ``links`` kinds that lead to the paper itself; the others (code, project, demo ...)
+# are about it, so a paper with only those still gets title searches. `import` files a
+# library entry's URL as ``url`` (or ``pdf``).
+PAPER_KINDS = ("pdf", "url")
 SEARCHES = (
     ("arXiv", "https://arxiv.org/search/?query={}&searchtype=title"),
     ("Semantic Scholar", "https://www.semanticscholar.org/search?q={}"),
@@ -55,7 +57,7 @@ def has_direct(paper: Paper) -> bool:
 
 def main_link(paper: Paper) -> str:
     """The one best way to read the paper, or "" when only a search can find it:
-    arXiv abstract, else DOI, else the paper's PDF, else its web or project page."""
+    arXiv abstract, else DOI, else the paper's PDF, else its web page."""
     if paper.arxiv:
         return arxiv_abs(paper.arxiv)
     if paper.doi:

@@ -149,7 +149,7 @@ def identifier(label: str, text: str) -> dict[str, object]:
         clean, message = fields.url(text)
         if message:
             raise SuggestionError(f"{label}: {message}")
-        return {"links": {"pdf" if str(clean).lower().endswith(".pdf") else "project": clean}}
+        return {"links": {"pdf" if str(clean).lower().endswith(".pdf") else "url": clean}}
     raise SuggestionError(
         f"{label}: {fields.describe(text)} is not an arXiv id (like 2401.09670), "
         "a DOI (like 10.1145/3600006.3613165) or a link"

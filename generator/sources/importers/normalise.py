@@ -88,7 +88,8 @@ def link(url: object) -> tuple[str, str] | None:
     lowered = str(clean).lower()
     if "arxiv.org/" in lowered or _DOI_URL.match(lowered):
         return None
-    return ("pdf" if lowered.split("?")[0].endswith(".pdf") else "project", str(clean))
+    # A library's URL points at the paper (publisher, repository or PDF): its web page.
+    return ("pdf" if lowered.split("?")[0].endswith(".pdf") else "url", str(clean))
 
 
 def year(value: object) -> int | None:

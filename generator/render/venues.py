@@ -8,8 +8,9 @@ RIS ``JOUR`` or ``CONF``, CSL ``article-journal`` or ``paper-conference``, Highw
 1. no venue: ``None`` (an arXiv id alone makes the paper a preprint, see ``kind``);
 2. arXiv, CoRR, bioRxiv, medRxiv, SSRN: ``"preprint"``;
 3. a journal word (Journal, Transactions, Letters, Review, Magazine, Annals, Surveys,
-   Notices, Communications of, Proceedings of the IEEE / National Academy, or an
-   abbreviation of arXiv journal references: J., Phys., Rev., Lett. ...): ``"journal"``;
+   Notices, Communications of, Proceedings of the IEEE / National Academy, IEEE Access,
+   IEEE Micro, or an abbreviation of arXiv journal references: J., Phys., Rev., Lett.
+   ...): ``"journal"``;
    else a conference word (Proceedings, Conference, Workshop, Symposium, Meeting,
    Findings, Neural Information Processing Systems): ``"conference"``;
 4. else a journal acronym (JMLR, TMLR, TPAMI, TACL, TOCS, PVLDB, Nature, Science ...):
@@ -36,6 +37,8 @@ PREPRINT = frozenset({"arxiv", "corr", "biorxiv", "medrxiv", "ssrn", "preprint"}
 JOURNAL_WORDS = re.compile(
     r"\b(journal|transactions|trans\.|letters|review|magazine|annals|communications of"
     r"|surveys|notices|proceedings of the ieee|proceedings of the national academy"
+    # journals named without a journal word (IEEE Micro is a magazine, MICRO a conference)
+    r"|ieee access|ieee micro"
     # abbreviations of arXiv journal references ("Phys. Rev. Lett. 99, 2007", "J. Mach.")
     r"|j\.|lett\.|rev\.|phys\.|ann\.|commun\.|natl\.|astrophys\.|nucl\.|chem\.)(?!\w)",
     re.IGNORECASE,
@@ -57,6 +60,7 @@ CONFERENCE_ACRONYMS = frozenset(
     "osdi sosp nsdi eurosys asplos isca micro hpca mlsys atc fast sc ppopp pldi popl oopsla "
     "sigmod vldb icde sigcomm mobicom socc hotos hotnets usenix "
     "chi uist cscw icse fse ase issta ccs sp ndss "
+    "aamas icaps ecir ics midl mm sem "
     "corl rss icra iros".split()
 )
 _WORD = re.compile(r"[a-z]+")

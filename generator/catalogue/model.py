@@ -7,7 +7,8 @@ tested on its own with plain data and the catalogue has no reference cycles.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -71,6 +72,28 @@ class Paper:
     version_of: str | None = None
     duplicate_of: str | None = None
     source: str = ""
+
+    @property
+    def appeared(self) -> tuple[int, int, int]:
+        """When the paper first appeared, as (year, month, number): an arXiv id gives
+        all three (arXiv numbers a month's papers in order), else the year alone."""
+        match = _ARXIV_ORDER.match(self.arxiv or "")
+        if match:
+            yy, mm, number = (int(g) for g in match.group("yy", "mm", "n"))
+            return (1900 + yy if yy >= 91 else 2000 + yy), mm, number
+        return self.year or 0, 0, 0
+
+
+# New-style ids (2401.09670) and old-style ones (hep-th/9901001): yymm, then a number.
+_ARXIV_ORDER = re.compile(
+    r"^(?:[a-z-]+(?:\.[A-Z]{2})?/)?(?P<yy>\d{2})(?P<mm>\d{2})\.?(?P<n>\d{3,5})$"
+)
+
+
+def newest_first(papers: Iterable[Paper]) -> list[Paper]:
+    """Papers by the day they were added, newest first; papers added on the same day
+    (an import brings many) by when they appeared, newest first; then by id."""
+    return sorted(papers, key=lambda p: (-p.added.toordinal(), *(-v for v in p.appeared), p.id))
 
 
 @dataclass(frozen=True)

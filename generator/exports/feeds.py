@@ -15,7 +15,7 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
-from generator.catalogue.model import Catalogue, Paper
+from generator.catalogue.model import Catalogue, Paper, newest_first
 from generator.render.siteinfo import paper_url, site_url
 
 FEED_SIZE = 50
@@ -23,8 +23,8 @@ SITE_NAME = "papercat"
 
 
 def newest(papers: Sequence[Paper], n: int = FEED_SIZE) -> list[Paper]:
-    """The ``n`` most recently added papers, newest first, ties by id."""
-    return sorted(papers, key=lambda p: (-p.added.toordinal(), p.id))[:n]
+    """The ``n`` most recently added papers (``model.newest_first``)."""
+    return newest_first(papers)[:n]
 
 
 def _stamp(day: dt.date) -> dt.datetime:

@@ -23,7 +23,7 @@ from generator.analysis import fieldmap
 from generator.analysis.facets import Facet
 from generator.analysis.topics import children, counts
 from generator.catalogue.memo import Memo
-from generator.catalogue.model import Catalogue, Paper
+from generator.catalogue.model import Catalogue, Paper, newest_first
 from generator.render import browse, cite, pagemeta, readlinks
 from generator.render.forked import Forked, jobs
 from generator.render.siteinfo import paper_url
@@ -167,7 +167,7 @@ def home_description(catalogue: Catalogue) -> str:
 
 
 def _recent(catalogue: Catalogue) -> list[Paper]:
-    return sorted(catalogue.papers, key=lambda p: (-p.added.toordinal(), p.id))[:RECENT]
+    return newest_first(catalogue.papers)[:RECENT]
 
 
 def _from_view(template: Template, view: dict[str, object]) -> str:

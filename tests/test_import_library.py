@@ -16,6 +16,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator.build import build
+from generator.catalogue.yamlio import dump_paper
 from generator.cli import main
 from generator.sources.importers import merge
 from tests.conftest import FIXTURES, ROOT
@@ -36,10 +37,19 @@ NEW = {
 CURATED = ("title", "abstract", "topics", "related", "added", "links")
 
 
+BIBLIOGRAPHIC = ("authors", "year", "venue", "arxiv", "doi")
+
+
 @pytest.fixture
 def workdir(tmp_path, monkeypatch) -> Path:
-    """A copy of the real catalogue and the fixture library; cwd is their parent."""
+    """A copy of the real catalogue as it was imported from the seed dump (titles,
+    abstracts, topics: content/library/seed.bib's facts taken out again), and the
+    fixture library; cwd is their parent."""
     shutil.copytree(ROOT / "content", tmp_path / "content")
+    for path in (tmp_path / "content" / "papers").glob("*.yml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        bare = {k: v for k, v in data.items() if k not in BIBLIOGRAPHIC}
+        path.write_text(dump_paper(bare), encoding="utf-8")
     shutil.copytree(FIXTURES / "library", tmp_path / "library")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(merge, "today", lambda: TODAY)

@@ -106,7 +106,10 @@ def test_every_paper_page_has_citation_and_social_meta(seed_site):
         description = head.meta["og:description"][0]
         assert description and paper["abstract"].replace("\n", " ").startswith(description[:40])
         assert head.meta["twitter:card"] == ["summary"]
-        assert "citation_author" not in head.meta  # the seed has no authors: nothing invented
+        # authors from content/library/seed.bib, in order; none where none is known
+        assert head.meta.get("citation_author", []) == paper["authors"], paper["id"]
+        if paper["year"]:
+            assert head.meta["citation_publication_date"] == [str(paper["year"])]
         assert [link["href"] for link in head.alternate] == ["../../feed.xml"]
         # Not rel="alternate" alone: Material parses sitemap.xml for each such link.
         assert all(link["rel"].split() == ["alternate", "feed"] for link in head.alternate)
@@ -159,15 +162,25 @@ def test_meta_tags_escape_and_cover_known_fields(tmp_path):
     assert "Other versions of this work" in page
 
 
-def test_seed_has_no_empty_browse_sections(seed_site):
+def test_seed_browse_sections_exist_and_none_is_empty(seed_site):
+    """The seed's years, venues and authors (content/library/seed.bib) have pages, each
+    listing papers; an author has a page from two papers."""
+    papers = json.loads((seed_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    years = {str(p["year"]) for p in papers if p["year"]}
+    assert {d.name for d in (seed_site / "years").iterdir() if d.is_dir()} == years
+    assert len(list((seed_site / "venues").glob("*/index.html"))) == len(
+        {p["venue"] for p in papers if p["venue"]}
+    )
     for folder in ("years", "venues", "authors"):
-        assert not (seed_site / folder).exists()
+        for listing in (seed_site / folder).glob("*/index.html"):
+            shown = listing.read_text(encoding="utf-8").count('class="pc-item__title"')
+            assert shown >= (2 if folder == "authors" else 1), listing
     home = (seed_site / "index.html").read_text(encoding="utf-8")
     table = (seed_site / "all-papers" / "index.html").read_text(encoding="utf-8")
     for text in (home, table):
-        assert "years/" not in text and "authors/" not in text and "venues/" not in text
-    assert "pc-col-year" not in table  # no year column when no paper has a year
-    assert "pc-paper__meta" not in (seed_site / "papers" / "adamoe" / "index.html").read_text()
+        assert 'href="years/' in text.replace("../", "") and "authors/" in text
+    assert "pc-col-year" in table
+    assert "pc-paper__meta" in (seed_site / "papers" / "adamoe" / "index.html").read_text()
     for link in ("papers.json", "papers.bib", "feed.xml", "all-papers/", "map/"):
         assert f'href="{link}"' in home
 
@@ -179,7 +192,7 @@ def test_map_and_table_data_cover_every_paper(seed_site):
     rows = json.loads((seed_site / "all-papers.json").read_text(encoding="utf-8"))["rows"]
     assert [r[0] for r in rows] == SEED_PAPERS
     topic = (seed_site / "topics" / "mixture-of-experts" / "index.html").read_text()
-    assert 'class="pc-chart__svg"' in topic and html.escape("Papers by month added") in topic
+    assert 'class="pc-chart__svg"' in topic and html.escape("Papers by year") in topic
 
 
 def test_build_is_deterministic_with_map(tmp_path):

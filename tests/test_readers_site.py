@@ -93,6 +93,17 @@ def test_feeds_are_valid_atom(seed_site):
             assert entry.updated.startswith("2026-11-28")  # from `added`, not the clock
     main = feedparser.parse((seed_site / "feed.xml").read_bytes())
     assert len(main.entries) == 50
+    # each entry names the paper's authors (content/library/seed.bib), in order
+    papers = {
+        site_url + p["url"]: p
+        for p in json.loads((seed_site / "papers.json").read_text())["papers"]
+    }
+    with_authors = 0
+    for entry in main.entries:
+        expected = papers[entry.link]["authors"]
+        assert [a.get("name") for a in entry.get("authors", [])] == expected, entry.link
+        with_authors += bool(expected)
+    assert with_authors >= 45
 
 
 def test_every_paper_page_has_citation_and_social_meta(seed_site):

@@ -21,16 +21,41 @@ import yaml
 
 from tests.conftest import ROOT
 
+needs_jq = pytest.mark.skipif(not shutil.which("jq"), reason="jq not installed (gh's --jq)")
 WORKFLOW = yaml.safe_load((ROOT / ".github/workflows/preview.yml").read_text(encoding="utf-8"))
 SHA = "0123456789abcdef0123456789abcdef01234567"
-FAKE_GH = """#!/bin/sh
-printf '%s\\n' "$*" >> "$GH_LOG"
-case "$1 $2" in
-  "pr list") printf '%s' "$GH_OPEN" ;;
-  "api repos/o/r/pulls/"*) printf '%s\\n' "$GH_PULL" ;;
-  *) echo "unexpected gh call: $*" >&2; exit 2 ;;
-esac
+# A stand-in for the GitHub CLI: logs each call (one JSON list a line, a body file's
+# text after it) and answers from the environment; --jq filters run through jq itself.
+FAKE_GH = f"""#!{sys.executable}
+import json, os, subprocess, sys
+args = sys.argv[1:]
+with open(os.environ["GH_LOG"], "a") as log:
+    log.write(json.dumps(args) + "\\n")
+    for arg in args:
+        if arg.startswith("body=@"):
+            log.write(open(arg[6:]).read())
+def jq(text):
+    if "--jq" not in args:
+        return text
+    filter_ = args[args.index("--jq") + 1]
+    return subprocess.run(["jq", "-r", filter_], input=text, capture_output=True,
+                          text=True, check=True).stdout
+if args[:2] == ["pr", "list"]:
+    print(os.environ["GH_OPEN"], end="")
+elif args[0] == "api" and args[1].startswith("repos/o/r/pulls/"):
+    print(os.environ["GH_PULL"])
+elif args[:2] == ["api", "--paginate"] and args[2].endswith("/comments"):
+    print(jq(os.environ["GH_COMMENTS"]), end="")
+elif args[:2] == ["api", "--method"]:
+    pass
+else:
+    sys.exit("unexpected gh call: " + " ".join(args))
 """
+
+
+def calls(log: Path) -> list[list[str]]:
+    """The logged gh calls (a body file's text, logged after its call, left out)."""
+    return [json.loads(line) for line in log.read_text().splitlines() if line.startswith("[")]
 
 
 def step(job: str, name: str) -> str:
@@ -46,7 +71,11 @@ def runner(tmp_path):
     tools.mkdir()
     (tools / "python").symlink_to(sys.executable)
     (tools / "gh").write_text(FAKE_GH)
-    (tools / "gh").chmod(0o755)
+    (tools / "curl").write_text(
+        '#!/bin/sh\nprintf "%s\\n" "$*" >> "$CURL_LOG"\nprintf "%s" "$SERVED"\n'
+    )
+    for tool in ("gh", "curl"):
+        (tools / tool).chmod(0o755)
 
     def run(job: str, name: str, **env: str) -> tuple[subprocess.CompletedProcess, dict]:
         output = tmp_path / "github-output"
@@ -55,6 +84,7 @@ def runner(tmp_path):
             "PATH": f"{tools}:{os.environ['PATH']}", "HOME": str(tmp_path),
             "RUNNER_TEMP": str(temp), "GITHUB_OUTPUT": str(output), "GITHUB_RUN_ID": "7",
             "GH_LOG": str(tmp_path / "gh.log"), "GH_REPO": "o/r", "GH_TOKEN": "t",
+            "CURL_LOG": str(tmp_path / "curl.log"),
             "PREVIEW_BRANCH": WORKFLOW["env"]["PREVIEW_BRANCH"], **env,
         }  # fmt: skip
         done = subprocess.run(
@@ -87,7 +117,9 @@ def test_a_good_artifact_passes_the_check(runner):
     done, outputs = runner(*CHECK, HEAD_SHA=SHA, GH_PULL=f"open {SHA}")
     assert done.returncode == 0, done.stderr
     assert outputs == {"pr": "12", "url": "https://papercat.github.io/previews/pr-12/"}
-    assert runner.gh_log.read_text() == 'api repos/o/r/pulls/12 --jq .state + " " + .head.sha\n'
+    assert calls(runner.gh_log) == [
+        ["api", "repos/o/r/pulls/12", "--jq", '.state + " " + .head.sha']
+    ]
     assert (runner.temp / "checked" / "comment.md").read_text().startswith("<!-- papercat")
 
 
@@ -203,3 +235,42 @@ def test_a_push_by_another_run_meanwhile_is_kept(runner, tmp_path):
     assert "::warning::The preview repository changed during attempt 1" in done.stdout
     assert outputs == {"published": "true"}
     assert {"pr-12/index.html", "pr-99/index.html"} <= set(served(remote))
+
+
+COMMENT = ("comment", "Create or update the preview comment")
+STATUS = ("comment", "Commit status, once the host serves this commit")
+BOT = "github-actions[bot]"
+
+
+@needs_jq
+@pytest.mark.parametrize(
+    ("comments", "expected"),
+    [
+        ([], ["api", "--method", "POST", "repos/o/r/issues/12/comments"]),
+        # Ours is found by its marker among others' comments (and a look-alike by a person).
+        ([{"id": 1, "user": {"login": "someone"}, "body": "<!-- papercat-preview --> mine"},
+          {"id": 2, "user": {"login": BOT}, "body": "CI summary"},
+          {"id": 3, "user": {"login": BOT}, "body": "<!-- papercat-preview -->\nold"}],
+         ["api", "--method", "PATCH", "repos/o/r/issues/comments/3"]),
+    ],
+)  # fmt: skip
+def test_one_comment_per_pull_request_updated_on_every_push(runner, comments, expected):
+    (runner.temp / "comment").mkdir()
+    body = runner.temp / "comment" / "comment.md"
+    body.write_text("<!-- papercat-preview -->\nthe links\n")
+    done, _ = runner(*COMMENT, PR="12", GH_COMMENTS=json.dumps(comments))
+    assert done.returncode == 0, done.stderr
+    assert calls(runner.gh_log)[-1] == [*expected, "-F", f"body=@{body}"]
+    assert runner.gh_log.read_text().endswith("<!-- papercat-preview -->\nthe links\n")
+
+
+def test_the_commit_status_says_when_the_host_serves_the_commit(runner):
+    url = "https://papercat.github.io/previews/pr-12/"
+    done, _ = runner(*STATUS, HEAD_SHA=SHA, URL=url, SERVED=SHA)
+    assert done.returncode == 0, done.stderr
+    posted = calls(runner.gh_log)
+    assert [call[call.index("-f") + 1] for call in posted] == ["state=pending", "state=success"]
+    assert posted[-1][:4] == ["api", "--method", "POST", f"repos/o/r/statuses/{SHA}"]
+    assert f"target_url={url}" in posted[-1]
+    (asked,) = (runner.temp.parent / "curl.log").read_text().splitlines()
+    assert asked.startswith(f"--silent --fail {url}preview-sha.txt?run=7-")

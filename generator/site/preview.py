@@ -116,11 +116,16 @@ def read_pr(path: Path) -> int:
 
 
 def check_tree(artifact: Path, max_bytes: int) -> None:
-    """Plain files and folders only (no links, devices or pipes), within the limits."""
+    """Plain files and folders only (no links, devices or pipes), none hidden, within the
+    limits. A built site has no hidden names, and on the host they could steer git
+    (``.git``, ``.gitattributes``, ``.gitmodules``)."""
     files = size = 0
     for folder, dirs, names in os.walk(artifact):
         for name in dirs + names:
             path = Path(folder, name)
+            if name.startswith("."):
+                rel = path.relative_to(artifact).as_posix()
+                raise PreviewError(f"{rel}: a hidden name; a built site has none")
             mode = os.lstat(path).st_mode
             if stat.S_ISDIR(mode):
                 continue

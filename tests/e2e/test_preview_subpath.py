@@ -30,11 +30,10 @@ from urllib.parse import quote, urlsplit
 
 import feedparser
 import pytest
-from playwright.sync_api import sync_playwright
 
 from generator.site import previewhost
 from generator.site.linkcheck import check_site
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, IN_CI, ROOT, build_site, copy_fixture
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, build_site, copy_fixture
 from tests.e2e.test_search import hits, search_box, type_query
 
 pytestmark = pytest.mark.e2e
@@ -96,16 +95,14 @@ def preview(renderer, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def preview_browser(preview):
-    """Chromium resolving preview.test to the preview server."""
-    if not Path(CHROMIUM).exists():
-        (pytest.fail if IN_CI else pytest.skip)(f"{CHROMIUM} not found (apt-get install chromium)")
+def preview_browser(browser, preview):
+    """A second Chromium from the session's Playwright, resolving preview.test to the
+    preview server (the flag is per browser, not per context)."""
     port, _ = preview
     rule = f"--host-resolver-rules=MAP preview.test 127.0.0.1:{port}"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, rule])
-        yield browser
-        browser.close()
+    second = browser.browser_type.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, rule])
+    yield second
+    second.close()
 
 
 @pytest.fixture

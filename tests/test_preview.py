@@ -119,7 +119,7 @@ def test_a_good_artifact_gives_the_number_and_the_comment(tmp_path):
         (lambda a: (a / "site" / ".gitattributes").write_text("* filter=x"),
          "site/.gitattributes: a hidden name; a built site has none"),
         (lambda a: (a / "site" / "big").write_bytes(b"0" * 1_100_000),
-         "1 MB; a preview holds at most 1 MB"),
+         "more than 1 MB; a preview holds at most that"),
         (lambda a: (a / "site" / "404.html").unlink(), "site/404.html: missing; not a built site"),
         (lambda a: shutil.rmtree(a / "site"), "site: missing (expected a folder in the artifact)"),
         (lambda a: (a / "pr.txt").unlink(), "pr.txt: missing (expected a file in the artifact)"),
@@ -302,3 +302,9 @@ def test_runs_with_the_standard_library_alone():
                            "12; rm -rf /"], cwd=ROOT, capture_output=True, text=True)  # fmt: skip
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == f"error: --pr: {NOT_A_NUMBER[8:]}'12; rm -rf /'\n"
+
+
+def test_too_many_files_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(preview, "MAX_FILES", 4)  # the artifact has 6 files
+    folder = artifact(tmp_path / "a")
+    assert refused(folder, tmp_path) == "more than 4 files; a preview holds at most that"

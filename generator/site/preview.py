@@ -106,6 +106,7 @@ def pr_number(text: str, source: str = PR_FILE) -> int:
 
 
 def read_pr(path: Path) -> int:
+    """The number in pr.txt; only its first bytes are read, whatever its size."""
     with path.open("rb") as f:
         data = f.read(MAX_PR_DIGITS + 2)
     try:
@@ -126,18 +127,18 @@ def check_tree(artifact: Path, max_bytes: int) -> None:
             if name.startswith("."):
                 rel = path.relative_to(artifact).as_posix()
                 raise PreviewError(f"{rel}: a hidden name; a built site has none")
-            mode = os.lstat(path).st_mode
-            if stat.S_ISDIR(mode):
+            info = os.lstat(path)
+            if stat.S_ISDIR(info.st_mode):
                 continue
-            if not stat.S_ISREG(mode):
+            if not stat.S_ISREG(info.st_mode):
                 rel = path.relative_to(artifact).as_posix()
                 raise PreviewError(f"{rel}: not a plain file or folder")
-            files, size = files + 1, size + os.lstat(path).st_size
-    if files > MAX_FILES:
-        raise PreviewError(f"{files} files; a preview holds at most {MAX_FILES}")
-    if size > max_bytes:
-        raise PreviewError(f"{size / 1e6:.0f} MB; a preview holds at most "
-                           f"{max_bytes / 1e6:.0f} MB")  # fmt: skip
+            files, size = files + 1, size + info.st_size
+            if files > MAX_FILES:
+                raise PreviewError(f"more than {MAX_FILES} files; a preview holds at most that")
+            if size > max_bytes:
+                raise PreviewError(f"more than {max_bytes / 1e6:.0f} MB; a preview holds at "
+                                   "most that")  # fmt: skip
 
 
 def _ids(value: object, where: str) -> tuple[str, ...]:

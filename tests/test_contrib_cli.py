@@ -410,6 +410,32 @@ def test_changes_lists_added_changed_and_removed_papers(content):
     ]
 
 
+def test_changes_as_json_name_each_paper_with_its_topics_before_and_after(content):
+    """The data of the preview comment (site/preview.py): ids from file names, and the
+    topics at the base, so the comment can link the topics a paper moved between."""
+    repo = content.parent
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
+    papers = content / "papers"
+    (papers / "adamoe.yml").unlink()
+    trp = (papers / "trp.yml").read_text().replace("[model-compression]", "[llm-serving]")
+    (papers / "trp.yml").write_text(trp)
+    (papers / "new-one.yml").write_text("title: New\ntopics: [llm-serving]\nadded: 2026-12-01\n")
+    result = cli("changes", "--content", "content", "--base", "HEAD", "--json", "changes.json")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("## Papers in this pull request")  # the summary, as before
+    assert json.loads((repo / "changes.json").read_text()) == {"papers": [
+        {"status": "removed", "id": "adamoe", "title": "AdaMoE: Token-Adaptive Routing with "
+         "Null Experts for Mixture-of-Experts Language Models", "topics": [],
+         "old_topics": ["mixture-of-experts"]},
+        {"status": "added", "id": "new-one", "title": "New", "topics": ["llm-serving"],
+         "old_topics": []},
+        {"status": "changed", "id": "trp", "title": "TRP: Trained Rank Pruning for Efficient "
+         "Deep Neural Networks", "topics": ["llm-serving"], "old_topics": ["model-compression"]},
+    ]}  # fmt: skip
+
+
 def test_changes_without_paper_changes(content):
     repo = content.parent
     git(repo, "init", "-q", "-b", "main")

@@ -17,6 +17,7 @@ from conftest import ROOT, build_site
 from pybtex.database import parse_file
 
 from generator.build import build
+from generator.render import siteinfo
 
 SCHEMA = ROOT / "content" / "schema" / "papers-json.schema.json"
 MINI = Path(__file__).parent / "fixtures" / "readers-mini"
@@ -82,7 +83,7 @@ def test_feeds_are_valid_atom(seed_site):
     feeds = [seed_site / "feed.xml", *sorted((seed_site / "topics").glob("*/feed.xml"))]
     topics = yaml.safe_load((ROOT / "content" / "topics.yml").read_text(encoding="utf-8"))
     assert len(feeds) == 1 + len(topics)
-    site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+    site_url = siteinfo.site_url()  # mkdocs.yml's !ENV default (no PAPERCAT_SITE_URL here)
     for path in feeds:
         feed = feedparser.parse(path.read_bytes())
         assert not feed.bozo, f"{path}: {feed.get('bozo_exception')}"

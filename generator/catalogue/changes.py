@@ -3,22 +3,22 @@
 CI appends this to the job summary so a maintainer sees at a glance what a pull
 request does to the catalogue: each paper with its title, topics and any problems
 ``check`` finds in it. Titles are strangers' text, so they are escaped for Markdown
-and HTML before they reach the summary.
+and HTML before they reach the summary. ``as_json`` gives the same changes as data
+for the pull request's preview comment (``generator/site/preview.py``), with each
+paper's topics before and after, so the comment can link the topics it moved between.
 """
 
 from __future__ import annotations
 
-import html
-import re
+import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator.catalogue.load import display_path, load_tree, parse_mapping
+from generator.catalogue.markdown import escape
 from generator.catalogue.model import Problem, Record
 from generator.catalogue.validate import validate
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 
 
 @dataclass(frozen=True)
@@ -28,15 +28,10 @@ class Change:
     status: str  # "added", "changed" or "removed"
     path: str
     title: str
-    topics: tuple[str, ...]
+    topics: tuple[str, ...]  # the paper's topics; for "removed", the ones it had
     fields: tuple[str, ...] = ()  # for "changed": the fields whose value differs
     problems: tuple[Problem, ...] = ()
-
-
-def escape(text: str) -> str:
-    """Untrusted text as literal Markdown (and HTML) in a table cell."""
-    flat = " ".join(text.split())
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+    old_topics: tuple[str, ...] = ()  # for "changed" and "removed": the topics at the base
 
 
 def _git(*args: str, cwd: Path) -> str:
@@ -96,7 +91,9 @@ def collect(base: str, content: Path, repo: Path) -> list[Change]:
         old = _old_record(base, path, repo)
         new = current.get(path)
         if letter == "D":
-            changes.append(Change("removed", path, _title(old, path), _topics(old)))
+            changes.append(
+                Change("removed", path, _title(old, path), _topics(old), old_topics=_topics(old))
+            )
             continue
         status = "added" if letter == "A" else "changed"
         differ: tuple[str, ...] = ()
@@ -105,9 +102,26 @@ def collect(base: str, content: Path, repo: Path) -> list[Change]:
             differ = tuple(k for k in keys if old.data.get(k) != new.data.get(k))
         changes.append(
             Change(status, path, _title(new, path), _topics(new), differ,
-                   tuple(sorted(by_path.get(path, []))))
+                   tuple(sorted(by_path.get(path, []))), _topics(old) if old else ())
         )  # fmt: skip
     return changes
+
+
+def as_json(changes: list[Change]) -> str:
+    """The changes as data for the preview comment: per paper its status, id (the file
+    name), title, topics now (none when removed) and topics at the base (none when
+    added). The preview workflow treats this file as untrusted and checks every value."""
+    rows = [
+        {
+            "status": change.status,
+            "id": PurePosixPath(change.path).stem,
+            "title": change.title,
+            "topics": [] if change.status == "removed" else list(change.topics),
+            "old_topics": list(change.old_topics),
+        }
+        for change in changes
+    ]
+    return json.dumps({"papers": rows}, ensure_ascii=False, indent=1) + "\n"
 
 
 def markdown(changes: list[Change]) -> str:

@@ -138,11 +138,14 @@ def stats(content: Path) -> None:
 @click.option("--content", type=CONTENT, default=Path("content"), show_default=True,
               help="Folder with papers/ and topics.yml, inside the git work tree.")  # fmt: skip
 @click.option("--base", required=True, help="Git revision to compare with, e.g. HEAD^1 or main.")
-def changes(content: Path, base: str) -> None:
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the changes as JSON (the pull request preview's comment).")  # fmt: skip
+def changes(content: Path, base: str, json_file: Path | None) -> None:
     """Print, as Markdown, the papers added, changed or removed since --base (CI job summary)."""
     import subprocess
 
-    from generator.catalogue.changes import collect, markdown
+    from generator.catalogue.changes import as_json, collect, markdown
+    from generator.catalogue.yamlio import write_atomic
 
     try:
         top = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True,
@@ -151,6 +154,8 @@ def changes(content: Path, base: str) -> None:
     except (OSError, subprocess.CalledProcessError) as exc:
         detail = getattr(exc, "stderr", "") or str(exc)
         raise click.UsageError(f"git failed: {detail.strip()}") from exc
+    if json_file is not None:
+        write_atomic(json_file, as_json(found))
     click.echo(markdown(found), nl=False)
 
 

@@ -1,8 +1,9 @@
 """Site facts the generator needs from ``mkdocs.yml``: the public address.
 
 Exports, feeds and citations need absolute URLs. ``site_url`` is read from the
-repository's ``mkdocs.yml`` (one source of truth); ``PAPERCAT_SITE_URL`` overrides it,
-for previews deployed elsewhere.
+repository's ``mkdocs.yml`` (one source of truth), where it is
+``!ENV [PAPERCAT_SITE_URL, <public address>]``: ``PAPERCAT_SITE_URL`` overrides it, for
+a pull request's preview, and the renderers read the same tag the same way.
 """
 
 from __future__ import annotations
@@ -12,15 +13,18 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from yaml_env_tag import construct_env_tag
 
 CONFIG = Path(__file__).resolve().parents[2] / "mkdocs.yml"
 FALLBACK = "http://localhost:8000/"
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe loading that tolerates MkDocs' custom tags (!ENV, !!python/name ...)."""
+    """Safe loading that resolves ``!ENV`` as MkDocs and Zensical do (pyyaml_env_tag,
+    which MkDocs itself uses) and reads MkDocs' other tags (!!python/name ...) as None."""
 
 
+_Loader.add_constructor("!ENV", construct_env_tag)
 _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 

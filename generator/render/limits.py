@@ -17,6 +17,10 @@ class Limits:
     # authors/page/2/, ...): at 100,000 synthetic papers 28,000 authors have a page,
     # 2 MB of links on one index; 1,000 make about 100 KB.
     index_page: int = 1000
+    # Papers in one of the map's data files (render/maptiles.py): the first file
+    # holds this many papers spread over the whole field, each file below it this
+    # many more of its quarter of the map, and so on down.
+    map_file: int = 1000
 
 
 DEFAULT = Limits()

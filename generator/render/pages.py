@@ -24,7 +24,7 @@ from generator.analysis.facets import Facet
 from generator.analysis.topics import children, counts
 from generator.catalogue.memo import Memo
 from generator.catalogue.model import Catalogue, Paper
-from generator.render import browse, cite, pagemeta, readlinks
+from generator.render import browse, cite, maptiles, pagemeta, readlinks
 from generator.render.forked import Forked, jobs
 from generator.render.limits import DEFAULT, Limits
 from generator.render.siteinfo import paper_url
@@ -33,6 +33,7 @@ RECENT = 12
 # Listing pages stay out of the search index: every paper on them has its own page.
 EXCLUDE = {"search": {"exclude": True}}
 MAP_DESCRIPTION = "Every paper of the catalogue on one map, coloured by topic."
+MAP_TITLE = "Map of the field"
 # Author lists longer than this show their first AUTHORS_SHOWN names and "et al.".
 MAX_AUTHORS = 6
 AUTHORS_SHOWN = 3
@@ -238,7 +239,8 @@ def render_pages(
     field_map: fieldmap.FieldMap | Callable[[], fieldmap.FieldMap] | None = None,
     limits: Limits = DEFAULT,
 ) -> dict[str, str]:
-    """Every page of the site as Markdown, by path relative to ``docs/``. Paper pages
+    """Every page of the site as Markdown, by path relative to ``docs/``, with the data
+    files the pages load (``all-papers.json``, the map's files). Paper pages
     whose inputs are unchanged come from ``memo``; ``field_map`` is the map if already
     made, or a function that returns it, called for the map page, which comes last (the
     build's waits for the forked child that makes it, so the other pages are rendered
@@ -295,9 +297,12 @@ def render_pages(
             emit(f"{name}.md", with_source(text, source))
     made = field_map() if callable(field_map) else field_map
     points, legend = made or fieldmap.field_map(catalogue)
-    write("map.md", "map.md.j2", base="../", points=points, legend=legend,
-          width=fieldmap.WIDTH, height=fieldmap.HEIGHT,
-          head=pagemeta.listing_head("Map of the field", MAP_DESCRIPTION))  # fmt: skip
+    topic_ids = [t.id for t in catalogue.topics]
+    data = maptiles.map_data(points, topic_ids, limits.map_file)
+    pages.update(data.files)
+    write("map.md", "map.md.j2", base="../", data=data, folder=maptiles.FOLDER,
+          topic_ids=topic_ids, legend=legend, title=MAP_TITLE,
+          head=pagemeta.listing_head(MAP_TITLE, MAP_DESCRIPTION))  # fmt: skip
     return pages
 
 

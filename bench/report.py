@@ -57,6 +57,13 @@ def report(results: dict[int, dict[str, dict]]) -> str:
                 f"`{rel}` {size / 1e3:,.1f} KB" for rel, size in ours["largest_pages"]
             )
             lines[-1:] = [f"Largest HTML pages: {pages}.", ""]
+        if "map_kb" in ours:
+            lines[-1:] = [
+                f"Map: the page {ours['map_kb']:,.1f} KB of HTML; {ours['map_files']:,} data "
+                f"file{'' if ours['map_files'] == 1 else 's'}, {ours['map_data_gz_mb']:,.2f} MB gzipped in all, the first (what a "
+                f"phone draws) {ours['map_first_gz_kb']:,.1f} KB.",
+                "",
+            ]
         if "reload_s" in ours:
             lines[-1:] = [
                 f"Rebuild after the edit (ms): {again}.",

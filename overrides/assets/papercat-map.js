@@ -17,6 +17,7 @@
   var SCALE = 10000; // coordinates in the files are integers: 4 decimals
   var HIT = { mouse: 8, pen: 10, touch: 18 }; // CSS pixels from a dot that still hit it
   var cache = {}; // file URL -> promise of its parsed data, kept across pages
+  var current = null, scheme = null; // the map on the page, and the palette's observer
 
   function fetchFile(url) {
     if (!cache[url]) {
@@ -404,12 +405,15 @@
       });
       watch.observe(canvas);
     }
-    // The palette switch changes the colours the canvas reads.
-    var scheme = new MutationObserver(function () {
-      if (!self.root.isConnected) { scheme.disconnect(); return; }
-      self.request();
-    });
-    scheme.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+    current = this;
+    if (!scheme) {
+      // The palette switch changes the colours the canvas reads. One observer for the
+      // page's map: <body> stays across instant navigation, maps come and go.
+      scheme = new MutationObserver(function () {
+        if (current && current.root.isConnected) current.request();
+      });
+      scheme.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+    }
   };
 
   MapView.prototype.all = function () {

@@ -61,7 +61,7 @@
       self.nodes[path] = { path: path, url: root.dataset.folder + name + ".json", x0: x0, y0: y0, size: size, data: null };
     });
     this.view = { s: 1, cx: 0.5, cy: 0.5 };
-    this.drawn = []; // [file data, index] of every dot on screen, for hits
+    this.drawn = []; // [file data, index, x, y] of every dot on screen, for hits
     this.hover = null;
     this.pointers = {};
     this.pending = false;

@@ -36,6 +36,31 @@ def paper_page_kb(site: Path) -> float:
     return sum(p.stat().st_size for p in pages) / max(1, len(pages)) / 1e3
 
 
+def largest_pages(site: Path, count: int = 3) -> list[tuple[str, int]]:
+    """The ``count`` largest HTML pages of a built site, largest first: (path, bytes)."""
+    sizes = []
+    for folder, _, names in os.walk(site):
+        for name in names:
+            if name.endswith(".html"):
+                path = os.path.join(folder, name)
+                sizes.append((os.path.getsize(path), os.path.relpath(path, site)))
+    return [(rel, size) for size, rel in sorted(sizes, reverse=True)[:count]]
+
+
+def map_figures(site: Path) -> dict[str, float]:
+    """The Map page's HTML, and its data files: how many, all of them and the first one
+    (what a phone draws) gzipped."""
+    page = site / "map" / "index.html"
+    files = sorted((site / "assets" / "map").glob("*.json"))
+    first = [f for f in files if f.name.startswith("r.")]
+    if not page.is_file() or not first:
+        return {}
+    return {
+        "map_kb": page.stat().st_size / 1e3, "map_files": len(files),
+        "map_data_gz_mb": sum(gz(f) for f in files) / 1e6, "map_first_gz_kb": gz(first[0]) / 1e3,
+    }  # fmt: skip
+
+
 def folder_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
@@ -64,11 +89,16 @@ def search_files(site: Path, stock: bool) -> list[Path]:
 
 
 def site_figures(site: Path, stock: bool) -> dict[str, float]:
-    """Sizes of a built site: all of it, a paper page, and what search downloads."""
+    """Sizes of a built site: all of it, a paper page, its largest pages, and what search
+    downloads."""
     files = search_files(site, stock)
     index = files[0] if stock else files[2]  # Material's search_index.json; our index
+    largest = largest_pages(site)
+    figures = {} if stock else map_figures(site)
     return {
+        **figures,
         "site_mb": folder_bytes(site) / 1e6, "paper_kb": paper_page_kb(site),
+        "largest_pages": largest, "largest_page_kb": largest[0][1] / 1e3 if largest else None,
         "index_raw": index.stat().st_size, "index_gz": gz(index),
         "download_raw": sum(f.stat().st_size for f in files),
         "download_gz": sum(gz(f) for f in files),

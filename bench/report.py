@@ -34,6 +34,7 @@ def report(results: dict[int, dict[str, dict]]) -> str:
             fmt_row("peak memory of the build", o("build_peak_mb"), s("build_peak_mb"), "MB"),
             fmt_row("site size", o("site_mb"), s("site_mb"), "MB", 1),
             fmt_row("paper page, average HTML", o("paper_kb"), s("paper_kb"), "KB", 1),
+            fmt_row("largest HTML page", o("largest_page_kb"), s("largest_page_kb"), "KB", 1),
             fmt_row(f"search ready (median of {READY_RUNS} cold loads)", o("ready_ms"), s("ready_ms"), "ms"),
             fmt_row("search ready, focused at the load event", o("ready_at_load_ms"), s("ready_ms"), "ms"),
             fmt_row("keystroke to results, p50", o("p50_ms"), s("p50_ms"), "ms", 1),
@@ -51,6 +52,18 @@ def report(results: dict[int, dict[str, dict]]) -> str:
             f"Full build stages (ms): {stages}.",
             "",
         ]
+        if ours.get("largest_pages"):
+            pages = ", ".join(
+                f"`{rel}` {size / 1e3:,.1f} KB" for rel, size in ours["largest_pages"]
+            )
+            lines[-1:] = [f"Largest HTML pages: {pages}.", ""]
+        if "map_kb" in ours:
+            lines[-1:] = [
+                f"Map: the page {ours['map_kb']:,.1f} KB of HTML; {ours['map_files']:,} data "
+                f"file{'' if ours['map_files'] == 1 else 's'}, {ours['map_data_gz_mb']:,.2f} MB gzipped in all, the first (what a "
+                f"phone draws) {ours['map_first_gz_kb']:,.1f} KB.",
+                "",
+            ]
         if "reload_s" in ours:
             lines[-1:] = [
                 f"Rebuild after the edit (ms): {again}.",
@@ -107,6 +120,8 @@ def verdict(results: dict[int, dict[str, dict]]) -> str:
         if "build_peak_mb" in ours and n >= 100_000:
             checks.append(f"build peak memory {ours['build_peak_mb']:,.0f} MB (CI runner: 7 GB)")
         checks.append(f"paper page {ours['paper_kb']:.1f} KB (target ≤ 12)")
+        if ours.get("largest_page_kb") is not None:
+            checks.append(f"largest HTML page {ours['largest_page_kb']:,.1f} KB (target ≤ 1,000)")
         if "ready_ms" in ours:
             checks += [
                 f"search ready {ours['ready_ms']:.0f} ms",

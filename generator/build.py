@@ -31,6 +31,7 @@ from generator.exports import searchfiles
 from generator.render import icons
 from generator.render import pages as render
 from generator.render.forked import Forked
+from generator.render.limits import DEFAULT, Limits
 
 
 @dataclass
@@ -83,12 +84,13 @@ def build(
     verbose: bool = False,
     after_render: Callable[[Path], None] | None = None,
     cache_dir: Path | None = None,
+    limits: Limits = DEFAULT,
 ) -> BuildResult:
     """Build the Markdown site for ``content`` into ``out``; raise ContentError on errors.
 
     With ``cache_dir``, per-paper results (citations, paper pages) whose inputs did not
     change since the last build come from the memo there (memo.py); the output is the
-    same as without it."""
+    same as without it. ``limits`` says when a long page is split (tests lower them)."""
     timer = _Timer(verbose)
     memo = Memo.in_folder(cache_dir)
     with timer.stage("load"):
@@ -157,7 +159,7 @@ def build(
             with timer.stage("exports"):
                 exports.write(catalogue, staging)
             start = time.perf_counter()
-            rendered = render.render_pages(catalogue, memo, map_from_child)
+            rendered = render.render_pages(catalogue, memo, map_from_child, limits)
             icons.write(staging)
             timer.record("render", time.perf_counter() - start - waited)
             timer.record("waiting", waited)  # for the forked child, after all the above

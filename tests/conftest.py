@@ -139,3 +139,30 @@ def page(browser):
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+# A catalogue split the way a large one is: bench/synth.py's synthetic papers, with the
+# split thresholds lowered (render/limits.py), so that every long listing, every index
+# of names and the map come in several pages or files, as at 100,000 papers.
+LARGE_PAPERS = 900
+LARGE_LIMITS = {"listing_page": 20, "index_page": 2, "map_file": 40}
+
+
+@pytest.fixture(scope="session")
+def large_docs(tmp_path_factory) -> Path:
+    """The synthetic catalogue's docs/, built in-process with ``LARGE_LIMITS``."""
+    from bench.synth import make_catalogue
+    from generator.build import build
+    from generator.render.limits import Limits
+
+    work = tmp_path_factory.mktemp("large")
+    content = make_catalogue(LARGE_PAPERS, work)
+    shutil.copy(ROOT / "CONTRIBUTING.md", work / "CONTRIBUTING.md")  # the nav's Contribute page
+    build(content, work / "docs", limits=Limits(**LARGE_LIMITS))
+    return work / "docs"
+
+
+@pytest.fixture(scope="session")
+def large_site(renderer, large_docs) -> Path:
+    """``large_docs`` rendered by ``renderer``."""
+    return render_docs(large_docs, large_docs.parent / f"site-{renderer}", renderer)

@@ -188,6 +188,12 @@ def test_browser_shows_text_and_opens_no_dialog(browser, inert_site):
             assert page.locator("h1").first.inner_text() == _paper(name)["title"]
         page.goto(f"{url}topics/hostile-topic/")
         assert page.locator("h1").first.inner_text() == HOSTILE_TOPIC["name"]
+        # The map's titles come from its data files: shown as text in its list of the
+        # papers in view (a catalogue this small is listed at once) and in its tip.
+        page.goto(f"{url}map/")
+        listed = page.locator(".pc-map__list a")
+        listed.first.wait_for()
+        assert _paper("script-title")["title"] in listed.all_inner_texts()
         page.goto(url)
         searched = False
         box = page.locator("input.md-search__input")

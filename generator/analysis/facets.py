@@ -30,6 +30,7 @@ class Facet:
     groups: dict[str, tuple[Paper, ...]]  # display value -> papers, in display order
     slugs: dict[str, str]  # display value -> page slug (for every value: slugs never move)
     least: int = 1  # papers a value needs for a page of its own
+    filed: str = ""  # a long index by letter of: "name", "family name"; "" not by letter
 
     @functools.cached_property  # read by every listing and page template
     def paged(self) -> dict[str, tuple[Paper, ...]]:
@@ -43,6 +44,14 @@ class Facet:
         query = f'{self.name}:"{value}"' if " " in value else f"{self.name}:{value}"
         return "search/?q=" + urllib.parse.quote(query, safe="")
 
+    def letter(self, value: str) -> str:
+        """The letter ``value`` is filed under in the index (its family name's for an
+        author), A to Z with accents dropped, "#" for anything else; "" when the facet
+        is not filed by letter (years)."""
+        if not self.filed:
+            return ""
+        return _filing(_sort_name(value) if self.filed == "family name" else value)[0]
+
 
 # Latin letters that NFKD does not split into an ASCII letter and an accent.
 _LETTERS = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d",
@@ -50,16 +59,32 @@ _LETTERS = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D",
                           "Þ": "Th", "þ": "th", "ı": "i"})  # fmt: skip
 
 
+def _fold(text: str) -> str:
+    """Lowercase ASCII, accents and letters like Ł folded: 'Łukasz Özil' -> 'lukasz ozil'."""
+    text = text.translate(_LETTERS)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def _filing(text: str) -> tuple[str, str, str]:
+    """Where a name goes in an index: its letter ("#" before A: not a Latin letter),
+    then folded, then as written (so ties between spellings keep one order)."""
+    folded = _fold(text)
+    first = folded[:1]
+    return (first.upper() if "a" <= first <= "z" else "#"), folded, text.lower()
+
+
 def _ascii_slug(text: str) -> str:
     """'Łukasz Kaiser' -> 'lukasz-kaiser'; 'x' when nothing ASCII is left."""
-    text = text.translate(_LETTERS)
-    flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    words = "".join(c if c.isalnum() else " " for c in flat).split()
+    words = "".join(c if c.isalnum() else " " for c in _fold(text)).split()
     return "-".join(words) or "x"
 
 
+# Not a value's slug: a long index goes on at <plural>/page/2/ (render/browse.py).
+RESERVED = frozenset({"page"})
+
+
 def _slugs(values: Iterable[str]) -> dict[str, str]:
-    taken: set[str] = set()
+    taken: set[str] = set(RESERVED)
     out = {}
     for value in values:
         out[value] = unique_id(_ascii_slug(value), taken)
@@ -84,17 +109,19 @@ def facets(catalogue: Catalogue) -> dict[str, Facet]:
         for name in dict.fromkeys(p.authors):
             authors[name].append(p)
     out: dict[str, Facet] = {}
+    # Names sort by their letter, accents folded (Ł with L), so that each letter of an
+    # index is one run.
     specs = [
-        ("year", "years", "Papers by year", years, lambda v: -int(v), 1),
-        ("venue", "venues", "Papers by venue", venues, lambda v: (v.lower(), v), 1),
-        ("author", "authors", "Papers by author", authors, lambda v: (_sort_name(v), v),
-         AUTHOR_PAGE_MIN),
+        ("year", "years", "Papers by year", years, lambda v: (-int(v),), 1, ""),
+        ("venue", "venues", "Papers by venue", venues, lambda v: (*_filing(v), v), 1, "name"),
+        ("author", "authors", "Papers by author", authors,
+         lambda v: (*_filing(_sort_name(v)), v), AUTHOR_PAGE_MIN, "family name"),
     ]  # fmt: skip
-    for name, plural, title, groups, key, least in specs:
+    for name, plural, title, groups, key, least, filed in specs:
         if groups:
             order = sorted(groups, key=key)
             out[name] = Facet(name, plural, title, {v: by_title(groups[v]) for v in order},
-                              _slugs(order), least)  # fmt: skip
+                              _slugs(order), least, filed)  # fmt: skip
     return out
 
 

@@ -4,8 +4,9 @@ The map places papers by the words they share: tf-idf over title, abstract and t
 ids (topic tokens pull a topic's papers together), reduced with TruncatedSVD and laid
 out with t-SNE; above ``LANDMARKS`` papers, t-SNE places an even sample and every other
 paper goes to the weighted mean of its nearest sampled papers. Everything is seeded and single-threaded, and coordinates are rounded,
-so the same catalogue gives the same SVG. Colours follow each paper's first topic
+so the same catalogue gives the same map. Colours follow each paper's first topic
 (rolled up to its top-level topic); the biggest few get a colour, the rest share grey.
+How the map is drawn (files of points, a canvas) is render/maptiles.py's business.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from threadpoolctl import threadpool_limits
 from generator.catalogue.model import Catalogue, Paper
 
 COLOURS = 10  # distinct colours; more would not be told apart
-WIDTH, HEIGHT, PAD = 1000, 640, 16
 SEED = 0
 # t-SNE lays out at most this many papers (evenly spread over the id order); the
 # others are placed among their nearest of those, so the cost stops growing with n².
@@ -35,7 +35,7 @@ NEIGHBOURS = 5
 class Point:
     id: str
     title: str
-    x: float
+    x: float  # in [0, 1], four decimals (``layout``)
     y: float
     colour: int  # index into the legend; COLOURS means "other topics"
     topics: tuple[str, ...]
@@ -116,7 +116,7 @@ FieldMap = tuple[list["Point"], list["Legend"]]
 
 
 def field_map(catalogue: Catalogue) -> FieldMap:
-    """Points (in SVG units) and the legend for the catalogue's map."""
+    """Points (in the unit square, in catalogue order) and the legend for the map."""
     papers = catalogue.papers
     roots = [_root(catalogue, p.topics[0]) for p in papers]
     ranked = sorted(Counter(roots).items(), key=lambda kv: (-kv[1], kv[0]))
@@ -129,12 +129,9 @@ def field_map(catalogue: Catalogue) -> FieldMap:
         legend.append(Legend(COLOURS, None, "Other topics", other))
     xy = layout(papers)
     points = [
-        Point(p.id, p.title,
-              round(PAD + float(x) * (WIDTH - 2 * PAD), 1),
-              round(PAD + float(y) * (HEIGHT - 2 * PAD), 1),
-              coloured.get(root, COLOURS), p.topics)
+        Point(p.id, p.title, float(x), float(y), coloured.get(root, COLOURS), p.topics)
         for p, (x, y), root in zip(papers, xy, roots, strict=True)
-    ]  # fmt: skip
+    ]
     return points, legend
 
 

@@ -20,22 +20,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from generator.analysis.facets import Facet, browsable, by_title, facets
 from generator.catalogue.model import Catalogue, Paper
+from generator.render.limits import DEFAULT, Limits
 from generator.render.pagemeta import listing_head
 
 FIRST_ROWS = 50  # rows rendered into the HTML (no-script fallback and first paint)
 TABLE_DATA = "all-papers.json"
 TABLE_DESCRIPTION = "Every paper of the catalogue in one sortable, filterable table."
 
-# Papers one listing page shows (a topic, year, venue or author); a longer list goes on
-# at page/2/, page/3/, ... At 100,000 papers a venue lists about 17,000 papers, 6 MB of
-# HTML on one page.
-LISTING_PAGE = 500
-
 Writer = Callable[..., None]
+T = TypeVar("T")
 
 
 class Entry(NamedTuple):
@@ -72,9 +69,9 @@ class Pager:
         page 1 URL's path without its slash (``venues/acl``)."""
         return f"{listing}.md" if self.number == 1 else f"{listing}/page/{self.number}.md"
 
-    def summary(self) -> str:
-        """How many papers the listing has, and which of them this page shows."""
-        text = f"{self.total} paper{'' if self.total == 1 else 's'}"
+    def summary(self, noun: str = "paper") -> str:
+        """How many papers (or ``noun``s) the listing has, and which this page shows."""
+        text = f"{self.total} {noun}{'' if self.total == 1 else 's'}"
         return text + (f" ({self.first} to {self.last} on this page)" if self.count > 1 else "")
 
     @property
@@ -100,16 +97,13 @@ class Pager:
         return out
 
 
-def paginate(
-    papers: Sequence[Paper], size: int | None = None
-) -> list[tuple[Pager, tuple[Paper, ...]]]:
-    """``papers`` in pages of at most ``size`` (``LISTING_PAGE``), in order; always at
-    least one page."""
-    size = size or LISTING_PAGE
-    count = max(1, -(-len(papers) // size))
+def paginate(items: Sequence[T], size: int) -> list[tuple[Pager, tuple[T, ...]]]:
+    """``items`` (papers, or an index's values) in pages of at most ``size``, in order;
+    always at least one page."""
+    count = max(1, -(-len(items) // size))
     return [
-        (Pager(n + 1, count, n * size + 1, min(len(papers), (n + 1) * size), len(papers)),
-         tuple(papers[n * size : (n + 1) * size]))
+        (Pager(n + 1, count, n * size + 1, min(len(items), (n + 1) * size), len(items)),
+         tuple(items[n * size : (n + 1) * size]))
         for n in range(count)
     ]  # fmt: skip
 
@@ -130,10 +124,16 @@ def table_json(catalogue: Catalogue) -> str:
 
 
 def write_pages(
-    catalogue: Catalogue, write: Writer, emit: Callable[[str, str], None], listing: Writer
+    catalogue: Catalogue,
+    write: Writer,
+    emit: Callable[[str, str], None],
+    listing: Writer,
+    limits: Limits = DEFAULT,
 ) -> dict[str, Facet]:
     """Write All papers, its data file and the facet pages; return the facets. A value's
-    pages go through ``listing``, with only what they show (render.py keeps them)."""
+    pages go through ``listing``, with only what they show (render.py keeps them);
+    ``limits`` says how many papers a listing page and how many values an index page
+    shows."""
     found = facets(catalogue)
     first = by_title(catalogue.papers)[:FIRST_ROWS]
     has_years = "year" in found
@@ -143,11 +143,34 @@ def write_pages(
     write("all-papers.md", "all-papers.md.j2", base="../", first=first, has_years=has_years,
           data=TABLE_DATA, facets=paged, head=head)  # fmt: skip
     for facet in paged.values():
-        write(f"{facet.plural}/index.md", "facet-index.md.j2", base="../", facet=facet)
+        _index_pages(facet, write, limits.index_page)
         label = {"name": facet.name, "plural": facet.plural, "title": facet.title}
         for value, papers in facet.paged.items():
-            for pager, shown in paginate(papers):
+            for pager, shown in paginate(papers, limits.listing_page):
                 listing(pager.markdown(f"{facet.plural}/{facet.slugs[value]}"), "facet.md.j2",
                         base="../../" + pager.up, facet=label, value=value,
                         papers=entries(shown), pager=pager)  # fmt: skip
     return found
+
+
+def _index_pages(facet: Facet, write: Writer, size: int) -> None:
+    """A facet's index (``authors/``), in pages of ``size`` values (``authors/page/2/``
+    ...; ``facets.RESERVED`` keeps "page" from being a value's slug). A paged index of
+    names also links each letter to where it starts: the first value filed under it
+    gets the anchor ``pc-letter-a`` (``-other`` for "#")."""
+    pages = paginate(list(facet.paged), size)
+    anchors: dict[str, str] = {}  # value -> anchor, for the first value of each letter
+    letters: list[tuple[str, int, str]] = []  # (letter, page number, anchor)
+    if len(pages) > 1 and facet.filed:
+        for pager, shown in pages:
+            for value in shown:
+                letter = facet.letter(value)
+                if not letters or letters[-1][0] != letter:
+                    anchor = "pc-letter-" + (letter.lower() if letter != "#" else "other")
+                    anchors[value] = anchor
+                    letters.append((letter, pager.number, anchor))
+    rest = len(facet.groups) - len(facet.paged)  # values without a page (one-paper authors)
+    for pager, shown in pages:
+        write(pager.markdown(facet.plural), "facet-index.md.j2", base="../" + pager.up,
+              facet=facet, values=shown, pager=pager, letters=letters, anchors=anchors,
+              rest=rest)  # fmt: skip

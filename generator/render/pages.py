@@ -24,14 +24,16 @@ from generator.analysis.facets import Facet
 from generator.analysis.topics import children, counts
 from generator.catalogue.memo import Memo
 from generator.catalogue.model import Catalogue, Paper, newest_first
-from generator.render import browse, cite, pagemeta, readlinks
+from generator.render import browse, cite, maptiles, pagemeta, readlinks
 from generator.render.forked import Forked, jobs
+from generator.render.limits import DEFAULT, Limits
 from generator.render.siteinfo import paper_url
 
 RECENT = 12
 # Listing pages stay out of the search index: every paper on them has its own page.
 EXCLUDE = {"search": {"exclude": True}}
 MAP_DESCRIPTION = "Every paper of the catalogue on one map, coloured by topic."
+MAP_TITLE = "Map of the field"
 # Author lists longer than this show their first AUTHORS_SHOWN names and "et al.".
 MAX_AUTHORS = 6
 AUTHORS_SHOWN = 3
@@ -222,9 +224,10 @@ def render_site(
     out: Path,
     memo: Memo | None = None,
     field_map: fieldmap.FieldMap | None = None,
+    limits: Limits = DEFAULT,
 ) -> None:
     """Write every page of the site as Markdown into ``out`` (see ``render_pages``)."""
-    for rel, text in render_pages(catalogue, memo, field_map).items():
+    for rel, text in render_pages(catalogue, memo, field_map, limits).items():
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
@@ -234,13 +237,16 @@ def render_pages(
     catalogue: Catalogue,
     memo: Memo | None = None,
     field_map: fieldmap.FieldMap | Callable[[], fieldmap.FieldMap] | None = None,
+    limits: Limits = DEFAULT,
 ) -> dict[str, str]:
-    """Every page of the site as Markdown, by path relative to ``docs/``. Paper pages
+    """Every page of the site as Markdown, by path relative to ``docs/``, with the data
+    files the pages load (``all-papers.json``, the map's files). Paper pages
     whose inputs are unchanged come from ``memo``; ``field_map`` is the map if already
     made, or a function that returns it, called for the map page, which comes last (the
     build's waits for the forked child that makes it, so the other pages are rendered
-    meanwhile). Kept in memory: the build compares them with ``docs/`` and writes only
-    the changed ones (creating 10,000 files in a staging folder took seconds)."""
+    meanwhile). ``limits`` says when a long page is split. Kept in memory: the build
+    compares them with ``docs/`` and writes only the changed ones (creating 10,000 files
+    in a staging folder took seconds)."""
     env = environment()
     memo = memo or Memo()
     topic_counts = counts(catalogue.topics, catalogue.papers)
@@ -274,11 +280,11 @@ def render_pages(
             memo.get("listing", (template, view), lambda: _listing(env, template, view)),
         )
 
-    facets = browse.write_pages(catalogue, write, emit, listing)
+    facets = browse.write_pages(catalogue, write, emit, listing, limits)
     common["facets"] = facets
     paper_pages = _PaperPages(catalogue, facets, memo, env)
     try:
-        _listing_pages(catalogue, write, listing, topic_counts, subtopics)
+        _listing_pages(catalogue, write, listing, topic_counts, subtopics, limits.listing_page)
         texts = paper_pages.texts()
     except BaseException:
         paper_pages.cancel()
@@ -291,9 +297,12 @@ def render_pages(
             emit(f"{name}.md", with_source(text, source))
     made = field_map() if callable(field_map) else field_map
     points, legend = made or fieldmap.field_map(catalogue)
-    write("map.md", "map.md.j2", base="../", points=points, legend=legend,
-          width=fieldmap.WIDTH, height=fieldmap.HEIGHT,
-          head=pagemeta.listing_head("Map of the field", MAP_DESCRIPTION))  # fmt: skip
+    topic_ids = [t.id for t in catalogue.topics]
+    data = maptiles.map_data(points, topic_ids, limits.map_file)
+    pages.update(data.files)
+    write("map.md", "map.md.j2", base="../", data=data, folder=maptiles.FOLDER,
+          topic_ids=topic_ids, legend=legend, title=MAP_TITLE,
+          head=pagemeta.listing_head(MAP_TITLE, MAP_DESCRIPTION))  # fmt: skip
     return pages
 
 
@@ -303,9 +312,9 @@ def _listing(env: Environment, template: str, view: dict[str, object]) -> str:
 
 def _listing_pages(
     catalogue: Catalogue, write: Callable[..., None], listing: Callable[..., None],
-    topic_counts: dict[str, int], subtopics: dict[str, tuple[str, ...]],
+    topic_counts: dict[str, int], subtopics: dict[str, tuple[str, ...]], per_page: int,
 ) -> None:  # fmt: skip
-    """The home page, the topics page and each topic's pages."""
+    """The home page, the topics page and each topic's pages (``per_page`` papers each)."""
     write("index.md", "home.md.j2", base="", recent=_recent(catalogue),
           intro=catalogue.pages.get("home", ""), description=home_description(catalogue),
           source=catalogue.page_sources.get("home", catalogue.topics_source),
@@ -317,7 +326,7 @@ def _listing_pages(
         chart = fieldmap.topic_chart(papers)
         subs = tuple((sub, topic_counts[sub]) for sub in subtopics.get(topic.id, ()))
         parent = (topic.parent,) if topic.parent else ()
-        for pager, shown in browse.paginate(papers):
+        for pager, shown in browse.paginate(papers, per_page):
             head = pagemeta.listing_head(pager.title(topic.name), topic.description, [feed])
             listing(pager.markdown(f"topics/{topic.id}"), "topic.md.j2", base="../../" + pager.up,
                     topic=topic, papers=browse.entries(shown), pager=pager, chart=chart,

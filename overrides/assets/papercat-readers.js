@@ -1,5 +1,5 @@
-/* papercat readers: the All papers table (sort, filter, pages of rows) and the map
-   (titles on hover and focus, highlight by topic). Plain JS, no dependencies.
+/* papercat readers: the All papers table (sort, filter, pages of rows), and loading
+   the map's script (papercat-map.js) on the Map page. Plain JS, no dependencies.
    Material's instant navigation swaps page content without reloading scripts, so
    everything is (re)initialised from Material's document$ observable. */
 (function () {
@@ -170,54 +170,29 @@
 
   /* ---------- Map ---------- */
 
+  // The map's own script (papercat-map.js, named by this script's data-map) is loaded
+  // the first time a page has a map, so other pages do not carry it.
+  // Resolved now: the attribute is relative to the page this script was loaded on, and
+  // instant navigation changes the page's address without loading scripts again.
+  var mapScript = document.currentScript && document.currentScript.dataset.map &&
+    new URL(document.currentScript.dataset.map, document.baseURI).href;
+  var mapLoaded = null;
+
   function initMap(root) {
-    if (root.dataset.ready) return;
-    root.dataset.ready = "1";
-    var figure = root.querySelector(".pc-map");
-    var tip = root.querySelector(".pc-map__tip");
-    var points = Array.prototype.slice.call(root.querySelectorAll(".pc-map__point"));
-    var select = root.querySelector(".pc-map__topic");
-    var legend = Array.prototype.slice.call(root.querySelectorAll(".pc-legend__item"));
-    root.querySelector(".pc-map__tools").hidden = false;
-
-    function show(point) {
-      tip.textContent = point.querySelector("title").textContent;
-      tip.hidden = false;
-      var dot = point.getBoundingClientRect();
-      var box = figure.getBoundingClientRect();
-      var half = tip.offsetWidth / 2;
-      var x = Math.min(Math.max(dot.left - box.left + dot.width / 2, half), box.width - half);
-      tip.style.left = x + "px";
-      tip.style.top = (dot.top - box.top) + "px";
-    }
-    function hide() { tip.hidden = true; }
-    function pointOf(event) { return event.target.closest && event.target.closest(".pc-map__point"); }
-
-    figure.addEventListener("pointerover", function (e) { var p = pointOf(e); if (p) show(p); });
-    figure.addEventListener("pointerout", function (e) { if (pointOf(e)) hide(); });
-    figure.addEventListener("focusin", function (e) { var p = pointOf(e); if (p) show(p); });
-    figure.addEventListener("focusout", hide);
-
-    function highlight() {
-      var colours = legend.filter(function (b) { return b.getAttribute("aria-pressed") === "true"; })
-        .map(function (b) { return b.dataset.colour; });
-      var wanted = select.value;
-      var active = colours.length > 0 || wanted !== "";
-      root.classList.toggle("pc-map--highlight", active);
-      points.forEach(function (p) {
-        var on = (colours.length === 0 ||
-          colours.some(function (c) { return p.classList.contains("pc-c" + c); })) &&
-          (!wanted || (" " + p.dataset.topics + " ").indexOf(" " + wanted + " ") >= 0);
-        p.classList.toggle("pc-on", active && on);
+    if (!mapScript || root.dataset.ready) return;
+    if (!mapLoaded) {
+      mapLoaded = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = mapScript;
+        script.onload = resolve;
+        script.onerror = function () { mapLoaded = null; reject(new Error(mapScript)); };
+        document.head.appendChild(script);
       });
     }
-    legend.forEach(function (b) {
-      b.addEventListener("click", function () {
-        b.setAttribute("aria-pressed", b.getAttribute("aria-pressed") === "true" ? "false" : "true");
-        highlight();
-      });
+    mapLoaded.then(function () { window.pcMap(root); }, function (error) {
+      var status = root.querySelector(".pc-map__status");
+      if (status) status.textContent = "Could not load the map (" + error.message + ").";
     });
-    select.addEventListener("change", highlight);
   }
 
   function init() {

@@ -1,7 +1,8 @@
 """Long listings in pages, on a built site: links, the pager's markup, axe, a click.
 
-The fixture catalogue is small, so the page size is set to 2 for the generator here
-(in-process); the Markdown is then rendered by MkDocs and by Zensical as usual.
+The fixture catalogue is small, so the generator runs here (in-process) with listing
+pages of 2 papers (render/limits.py); the Markdown is then rendered by MkDocs and by
+Zensical as usual.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from generator.build import build
-from generator.render import browse
+from generator.render.limits import Limits
 from generator.site.linkcheck import check_site
 from tests.conftest import FIXTURES, render_docs, serve
 from tests.e2e.test_a11y import violations
@@ -25,9 +26,7 @@ TOPIC = "mixture-of-experts"  # 3 papers in the fixture: pages of 2 and 1
 @pytest.fixture(scope="module")
 def paged_site(renderer, tmp_path_factory):
     work = tmp_path_factory.mktemp(f"paged-{renderer}")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(browse, "LISTING_PAGE", 2)
-        build(FIXTURES / "search-mini", work / "docs")
+    build(FIXTURES / "search-mini", work / "docs", limits=Limits(listing_page=2))
     site = render_docs(work / "docs", work / "site", renderer)
     url, server = serve(site)
     yield site, url

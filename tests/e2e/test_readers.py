@@ -1,6 +1,6 @@
-"""Readers in Chromium: the All papers table (sort, filter, pages, keyboard), the map
-(hover, highlight, click), the Cite box's copy button, phone width, and a way to every
-paper: link buttons, the byline, title searches on paper pages and search results."""
+"""Readers in Chromium: the All papers table (sort, filter, pages, keyboard), the Cite
+box's copy button, phone width, and a way to every paper: link buttons, the byline,
+title searches on paper pages and search results. The map: tests/e2e/test_map.py."""
 
 import json
 import re
@@ -96,56 +96,6 @@ def test_instant_navigation_initialises_the_table(page, site_url):
         "document.querySelector('.pc-browse__status')?.textContent.startsWith('Showing 1–50')"
     )
     assert page.locator(".pc-browse__controls").is_visible()
-
-
-def test_instant_navigation_initialises_the_map(page, site_url):
-    page.goto(site_url)
-    page.locator(".pc-counts a", has_text="Map").click()
-    page.wait_for_url(re.compile(r"/map/$"))
-    page.locator(".pc-map__tools").wait_for(state="visible")
-    page.locator(".pc-map__point").first.focus()  # points may overlap: focus, not hover
-    assert page.locator(".pc-map__tip").is_visible()
-
-
-def test_map_hover_highlight_and_click(page, site_url):
-    page.goto(site_url + "map/")
-    point = page.locator(".pc-map__point").nth(10)
-    name = point.locator("title").text_content()
-    point.hover()
-    tip = page.locator(".pc-map__tip")
-    assert tip.is_visible() and tip.inner_text() == name
-
-    legend = page.locator(".pc-legend__item").first
-    legend.click()
-    assert legend.get_attribute("aria-pressed") == "true"
-    colour = legend.get_attribute("data-colour")
-    on = page.locator(".pc-map__point.pc-on")
-    assert on.count() == page.locator(f".pc-map__point.pc-c{colour}").count() > 0
-    legend.click()
-    assert page.locator(".pc-map__point.pc-on").count() == 0
-
-    page.locator(".pc-map__topic").select_option("mixture-of-experts")
-    assert (
-        page.locator(".pc-map__point.pc-on").count()
-        == page.locator('.pc-map__point[data-topics~="mixture-of-experts"]').count()
-    )
-    page.locator(".pc-map__topic").select_option("")
-
-    href = point.get_attribute("xlink:href")
-    point.click()
-    page.wait_for_url(re.compile(r"/papers/[a-z0-9-]+/$"))
-    assert page.url.endswith(href.removeprefix("../"))
-    assert page.locator("h1").inner_text() == name
-
-
-def test_map_points_are_named_links(page, site_url):
-    page.goto(site_url + "map/")
-    point = page.get_by_role("link", name=re.compile("^AdaMoE"))
-    assert point.count() == 1
-    point.focus()
-    assert page.locator(".pc-map__tip").inner_text().startswith("AdaMoE")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/papers/adamoe/$"))
 
 
 def test_cite_box_copy_button(browser, site_url):

@@ -171,6 +171,23 @@ def test_lsa_candidates_score_exactly_like_the_exact_path(seed, monkeypatch):
     assert all(scores[(a, r.id)] == r.score for a, r in both)
 
 
+def test_scoring_candidates_in_chunks_changes_no_value(seed, monkeypatch):
+    """_exact_scores works a few thousand rows at a time (its memory at 100,000 papers);
+    any chunk size gives the very same values."""
+    import numpy as np
+
+    papers, topics = seed
+    matrix, _ = links._tfidf(links._documents(papers, {t.id: t for t in topics}))
+    incidence = links._incidence(papers)
+    index = np.array([[(i * 7 + k * 13 + 1) % len(papers) for k in range(8)]
+                      for i in range(len(papers))])  # fmt: skip
+    whole = links._exact_scores(matrix, incidence, index)
+    monkeypatch.setattr(links, "SCORED_ROWS", 7)
+    chunked = links._exact_scores(matrix, incidence, index)
+    assert chunked.shape == (len(papers), 8) and np.array_equal(whole, chunked)
+    assert whole.max() > 0
+
+
 def test_exact_candidates_are_each_rows_best_pairs(seed, monkeypatch):
     """The sparse top-k product (sparse_dot_topn) keeps what scoring every pair in a
     dense matrix keeps: each row's best, by score and then by position, with their

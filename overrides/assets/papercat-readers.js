@@ -112,6 +112,16 @@
         return tr;
       }
 
+      // Whether the table already shows these rows, in this order: the rows the page
+      // was served with are kept, not built again (the same rows painted anew would be
+      // the page's largest paint a second time, once the data had loaded).
+      function showing(shown) {
+        var links = tbody.querySelectorAll("td.pc-col-title > a");
+        return links.length === shown.length && shown.every(function (r, i) {
+          return links[i].getAttribute("href") === base + "papers/" + r.id + "/";
+        });
+      }
+
       function pagerButton(label, page, disabled) {
         var b = node("button", { type: "button", class: "md-button pc-pager__button" }, label);
         b.disabled = disabled;
@@ -138,9 +148,11 @@
         state.page = Math.min(state.page, pages - 1);
         var start = state.page * PAGE;
         var shown = found.slice(start, start + PAGE);
-        var body = document.createDocumentFragment();
-        shown.forEach(function (r) { body.appendChild(row(r)); });
-        tbody.replaceChildren(body);
+        if (!showing(shown)) {
+          var body = document.createDocumentFragment();
+          shown.forEach(function (r) { body.appendChild(row(r)); });
+          tbody.replaceChildren(body);
+        }
         status.textContent = found.length === 0
           ? "No paper matches."
           : "Showing " + (start + 1) + "–" + (start + shown.length) + " of " + found.length +

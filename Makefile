@@ -75,9 +75,10 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# Search benchmark (not a test): synthetic catalogues, generator + mkdocs build, then
-# search timings in headless Chromium beside stock Material search. SIZES=200,2000 for
-# a quick run; the full run (200, 2,000 and 10,000 papers) takes about 15 minutes.
+# Benchmark (not a test): synthetic catalogues, generator + mkdocs build, then search
+# timings in headless Chromium beside stock Material search, and Lighthouse's phone
+# scores (bench/phone.py). SIZES=200,2000 for a quick run; the full run (200, 2,000 and
+# 10,000 papers) takes about 15 minutes.
 SIZES ?= 200,2000,10000
 bench: install
 	$(PY) -m bench --sizes $(SIZES) $(BENCH_ARGS)

@@ -29,6 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import phone
 from bench.measure import folder_bytes, measure_browser, paper_page_kb, site_figures
 from bench.report import report, verdict
 from bench.synth import make_catalogue
@@ -203,6 +204,7 @@ def bench_size(
     zensical: bool = True,
     edits: bool = True,
     repeat: int = 1,
+    lighthouse: bool = True,
 ) -> dict[str, dict]:
     work = base / f"n{n}"
     work.mkdir()
@@ -237,6 +239,9 @@ def bench_size(
                 except Exception as exc:  # e.g. the tab crashed: say so and go on
                     print(f"[{n}] search in Chromium ({name}) failed: {exc}", file=sys.stderr)
                     result[name]["browser_error"] = str(exc).splitlines()[0]
+    if browser and lighthouse and n >= 10_000:
+        print(f"[{n}] Lighthouse on a phone: {', '.join(phone.LARGE_PAGES)}", file=sys.stderr)
+        result["phone"] = phone.measure_site(site, phone.LARGE_PAGES)
     return result
 
 
@@ -255,12 +260,21 @@ def main(argv: list[str] | None = None) -> None:
         "--repeat", type=int, default=1, metavar="N",
         help="N clean full builds of each, ours and stock in turn; medians are reported",
     )  # fmt: skip
+    parser.add_argument(
+        "--no-lighthouse", action="store_true",
+        help="skip Lighthouse's phone scores (seed pages; 10,000 papers and more)",
+    )  # fmt: skip
     parser.add_argument("--record", type=Path, help="write the figures into this Markdown page")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "results.json")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[int, dict[str, dict]] = {}
+    lighthouse = not args.no_browser and not args.no_lighthouse
+    seed = None
     with tempfile.TemporaryDirectory(prefix="papercat-bench-") as tmp:
+        if lighthouse:
+            print("seed catalogue: build, then Lighthouse on a phone", file=sys.stderr)
+            seed = phone.measure_site(phone.seed_site(Path(tmp) / "seed"), phone.SEED_PAGES)
         for n in sizes:
             results[n] = bench_size(
                 n,
@@ -270,6 +284,7 @@ def main(argv: list[str] | None = None) -> None:
                 not args.no_zensical,
                 not args.no_edits,
                 max(1, args.repeat),
+                lighthouse,
             )
             print(report({n: results[n]}), file=sys.stderr)
     machine = (
@@ -277,14 +292,17 @@ def main(argv: list[str] | None = None) -> None:
     )
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = f"Run {when} on {machine}.\n\n" + report(results) + "\n" + verdict(results) + "\n"
-    print(text)
+    large = {n: r["phone"] for n, r in results.items() if "phone" in r}
+    phone_text = phone.report(seed, large) if lighthouse else ""
+    print(text + ("\n### On a phone\n\n" + phone_text if phone_text else ""))
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(
-        json.dumps({"when": when, "machine": machine, "results": results}, indent=1)
-    )
+    out = {"when": when, "machine": machine, "results": results, "phone_seed": seed}
+    args.json.write_text(json.dumps(out, indent=1))
     if args.record:
         page = args.record.read_text(encoding="utf-8")
         start, end = "<!-- bench:start -->", "<!-- bench:end -->"
         before, rest = page.split(start, 1)
         after = rest.split(end, 1)[1]
         args.record.write_text(f"{before}{start}\n{text}\n{end}{after}", encoding="utf-8")
+        if phone_text:
+            phone.record(args.record, f"Run {when} on {machine}.\n\n{phone_text}")

@@ -1,4 +1,5 @@
-"""The sitemap index past the protocol's limit (generator/site/sitemaps.py)."""
+"""The sitemap index past 1,000 addresses, in files of at most the protocol's limit
+(generator/site/sitemaps.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.site.linkcheck import _base_path
-from generator.site.sitemaps import LIMIT, NAMESPACE, split_sitemap
+from generator.site.sitemaps import INSTANT_LIMIT, LIMIT, NAMESPACE, split_sitemap
 
 BASE = "https://example.org/cat/"
 NS = {"s": NAMESPACE}
@@ -38,6 +39,19 @@ def locs(path: Path, tag: str) -> list[str]:
 
 def test_limit_is_the_protocols():
     assert LIMIT == 50_000
+
+
+def test_an_index_from_a_thousand_addresses_in_one_file(tmp_path):
+    """Instant navigation would read every address on each page load (sitemaps.py):
+    1,000 are left alone, 1,001 make an index of one file holding them all."""
+    assert INSTANT_LIMIT == 1_000
+    write_sitemap(tmp_path / "a", 1_000)
+    assert split_sitemap(tmp_path / "a") == 1
+    assert locs(tmp_path / "a" / "sitemap.xml", "url")[-1] == f"{BASE}papers/p999/"
+    addresses = write_sitemap(tmp_path / "b", 1_001)
+    assert split_sitemap(tmp_path / "b") == 1
+    assert locs(tmp_path / "b" / "sitemap.xml", "sitemap") == [BASE + "sitemap-1.xml"]
+    assert locs(tmp_path / "b" / "sitemap-1.xml", "url") == addresses
 
 
 def test_a_sitemap_within_the_limit_is_left_alone(tmp_path):

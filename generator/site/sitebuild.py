@@ -70,7 +70,7 @@ def build_site(
                 raise SiteBuildError(f"mkdocs build failed:\n{exc}") from exc
         else:
             render(renderer, config.absolute(), staging)
-        split_sitemap(staging)  # an index past the protocol's 50,000 addresses
+        split_sitemap(staging)  # an index past 1,000 addresses (sitemaps.py says why)
         built = time.perf_counter()
         # Zensical rewrites every page, so the page scans of a previous build never apply.
         scans = _load_scans(scans_cache) if stats else {}

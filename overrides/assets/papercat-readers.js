@@ -7,7 +7,6 @@
 
   var PAGE = 50;
   var data = {}; // data URL -> promise of the parsed JSON, shared across pages
-  var collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
 
   function load(url) {
     if (!data[url]) {
@@ -39,6 +38,7 @@
     var tbody = root.querySelector(".pc-table tbody");
     var pager = root.querySelector(".pc-pager");
     var sorters = root.querySelectorAll(".pc-table th button[data-sort]");
+    var controls = root.querySelector(".pc-browse__controls");
     var params = new URLSearchParams(location.search);
     var state = {
       q: params.get("q") || "",
@@ -52,28 +52,35 @@
       var names = json.topics;
       var rows = json.rows.map(function (r) {
         var topicNames = r[2].map(function (t) { return names[t] || t; });
-        return { id: r[0], title: r[1], topics: r[2], year: r[3], added: r[4],
+        return { id: r[0], title: r[1], topics: r[2], year: r[3], added: r[4], key: r[1].toLowerCase(),
                  text: (r[1] + " " + topicNames.join(" ")).toLowerCase() };
       });
-      filter.value = state.q;
+      // The controls show from the first paint: keep what was typed or chosen meanwhile.
+      if (state.q) filter.value = state.q; else state.q = filter.value;
+      if (!state.topic) state.topic = topic.value;
       if (names[state.topic]) topic.value = state.topic; else state.topic = "";
-      root.querySelector(".pc-browse__controls").hidden = false;
+      controls.hidden = false;
       pager.hidden = false;
 
+      // Titles in the generator's order (facets.by_title: lower case, then id), the
+      // order of the rows the page comes with: they stay put when the script takes over.
+      function byTitle(a, b) {
+        return a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+      }
       function compare(a, b) {
         var d = 0;
         if (state.sort === "year") {
           if (a.year == null || b.year == null) { // unknown years last, either way
             d = (a.year == null) - (b.year == null);
-            return d || collator.compare(a.title, b.title) || (a.id < b.id ? -1 : 1);
+            return d || byTitle(a, b);
           }
           d = (a.year - b.year) * state.dir;
         } else if (state.sort === "added") {
           d = (a.added < b.added ? -1 : a.added > b.added ? 1 : 0) * state.dir;
         } else {
-          d = collator.compare(a.title, b.title) * state.dir;
+          d = byTitle(a, b) * state.dir;
         }
-        return d || collator.compare(a.title, b.title) || (a.id < b.id ? -1 : 1);
+        return d || byTitle(a, b);
       }
 
       function matching() {
@@ -105,6 +112,16 @@
         return tr;
       }
 
+      // Whether the table already shows these rows, in this order: the rows the page
+      // was served with are kept, not built again (the same rows painted anew would be
+      // the page's largest paint a second time, once the data had loaded).
+      function showing(shown) {
+        var links = tbody.querySelectorAll("td.pc-col-title > a");
+        return links.length === shown.length && shown.every(function (r, i) {
+          return links[i].getAttribute("href") === base + "papers/" + r.id + "/";
+        });
+      }
+
       function pagerButton(label, page, disabled) {
         var b = node("button", { type: "button", class: "md-button pc-pager__button" }, label);
         b.disabled = disabled;
@@ -131,9 +148,11 @@
         state.page = Math.min(state.page, pages - 1);
         var start = state.page * PAGE;
         var shown = found.slice(start, start + PAGE);
-        var body = document.createDocumentFragment();
-        shown.forEach(function (r) { body.appendChild(row(r)); });
-        tbody.replaceChildren(body);
+        if (!showing(shown)) {
+          var body = document.createDocumentFragment();
+          shown.forEach(function (r) { body.appendChild(row(r)); });
+          tbody.replaceChildren(body);
+        }
         status.textContent = found.length === 0
           ? "No paper matches."
           : "Showing " + (start + 1) + "–" + (start + shown.length) + " of " + found.length +
@@ -164,6 +183,7 @@
       topic.addEventListener("change", function () { state.topic = topic.value; state.page = 0; render(); });
       render();
     }).catch(function (error) {
+      controls.classList.add("pc-browse__controls--off"); // nothing to filter
       status.textContent = "Could not load the full list (" + error.message + "); showing the first papers by title.";
     });
   }

@@ -1,5 +1,7 @@
 """Accessibility: axe-core in Chromium finds no serious or critical violation, in the
-light and the dark colour scheme, and the site can be used with the keyboard alone.
+light and the dark colour scheme, on a desktop screen and on a phone's (where the header
+shows other controls: the search toggle, the menu button), and the site can be used with
+the keyboard alone.
 
 axe-core comes inside the axe-playwright-python package (axe.min.js), so this runs
 offline.
@@ -24,7 +26,8 @@ PAGES = {
 }
 SEARCH_PAGE = "search/?q=mixture%20of%20experts"
 # Pages other features add; checked once they exist in the build.
-OPTIONAL = {"search results": SEARCH_PAGE, "all papers": "all-papers/"}
+OPTIONAL = {"search results": SEARCH_PAGE, "all papers": "all-papers/", "map": "map/"}
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 def violations(page) -> list[str]:
@@ -37,10 +40,12 @@ def violations(page) -> list[str]:
     ]
 
 
-@pytest.fixture(params=["light", "dark"])
+@pytest.fixture(params=[(s, v) for v in VIEWPORTS for s in ("light", "dark")], ids="-".join)
 def scheme_page(request, browser):
+    scheme, viewport = request.param
+    phone = viewport == "phone"
     context = browser.new_context(
-        color_scheme=request.param, viewport={"width": 1280, "height": 900}
+        color_scheme=scheme, viewport=VIEWPORTS[viewport], is_mobile=phone, has_touch=phone
     )
     page = context.new_page()
     yield page
@@ -70,6 +75,23 @@ def test_no_serious_violations_with_search_open(page, site_url):
     page.keyboard.type("mixture of experts")
     page.locator(".md-search-result__list li").first.wait_for(timeout=15000)
     assert violations(page) == []
+
+
+def test_no_serious_violations_with_search_open_on_a_phone(browser, site_url):
+    """On a phone the box opens from the header's search button, over the page."""
+    context = browser.new_context(viewport=VIEWPORTS["phone"], is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(site_url)
+        page.locator("label.pc-search-toggle").tap()  # mounted by pc-search.js
+        expect(page.locator(".pc-search input")).to_be_focused()
+        page.keyboard.type("mixture of experts")
+        page.locator(".md-search-result__list li").first.wait_for(timeout=15000)
+        # The panel fades in: contrast is read once no transition is running.
+        page.wait_for_function("() => document.getAnimations().length === 0")
+        assert violations(page) == []
+    finally:
+        context.close()
 
 
 def _tab_to(page, selector: str, limit: int = 80) -> str:

@@ -1,4 +1,4 @@
-"""Past 50,000 addresses sitemap.xml is an index (generator/site/sitemaps.py): in Chromium,
+"""Past 1,000 addresses sitemap.xml is an index (generator/site/sitemaps.py): in Chromium,
 instant navigation then leaves links to the browser, and search still works."""
 
 from __future__ import annotations

@@ -150,8 +150,9 @@
   function buildBox(icons) {
     var data = script.dataset, label = data.label || "Search", reset = data.reset || "Clear";
     function icon(n) { return icons[n] ? icons[n].cloneNode(true) : document.createTextNode(""); }
+    // Named by its text, not aria-label, which a <label> (no role) may not carry.
     var toggle = h("label", { "class": "md-header__button md-icon pc-search-toggle", "for": "__search",
-      title: label, "aria-label": label }, [icon(0)]);
+      title: label }, [icon(0), h("span", { "class": "pc-visually-hidden" }, [label])]);
     var input = h("input", { type: "text", "class": "md-search__input", name: "q", role: "combobox",
       "aria-label": "Search papers", "aria-autocomplete": "list", "aria-expanded": "false",
       "aria-controls": "pc-search-listbox", "aria-describedby": "pc-search-meta",
@@ -316,8 +317,12 @@
         input.select();
       }
     });
+    // A click outside closes the box. A tap on the phone's search button is a click on
+    // its <label>, then one on the checkbox it toggles (#__search): neither is outside.
     document.addEventListener("click", function (event) {
-      if (!box.contains(event.target) && !event.target.closest("label[for=__search]")) open(false);
+      var target = event.target;
+      if (target === toggle || box.contains(target) || target.closest("label[for=__search]")) return;
+      open(false);
     });
   }
 
@@ -338,6 +343,9 @@
     facets.textContent = "";
     var q = new URLSearchParams(location.search).get("q") || "";
     input.value = q;
+    // A screen's height kept for the results (pc-search.css), as the page's inline
+    // script does at load; after an in-place query change it follows the new query.
+    pageRoot.classList.toggle("pc-search-page--query", q.trim() !== "");
     var shown = 0;
 
     function facetGroup(title, rows, filter) {
@@ -381,7 +389,8 @@
         inPlace(filter);
         filter.setAttribute("aria-label", filterText(e) + ": " + e.label + " (" + e.filter + ")");
       });
-      pageRoot.insertBefore(section, pageRoot.querySelector(".pc-search-page__body"));
+      // Inside the results area, whose top stays put: nothing on screen moves down.
+      facets.parentNode.insertBefore(section, facets);
     }
     function more() {
       query(q, { offset: shown, limit: PAGE, facets: shown === 0 }).then(function (res) {

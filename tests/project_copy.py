@@ -55,11 +55,20 @@ def make_copy(dest: Path) -> Path:
         shutil.copy2(ROOT / name, target)
     for name in COPIED:
         if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, dest / name, symlinks=True)
+            # Hard links (Lighthouse makes it 115 MB): npm replaces files, never writes
+            # into them, so the copy can change without touching the original.
+            shutil.copytree(ROOT / name, dest / name, symlinks=True, copy_function=_link)
     for name in LINKED:
         if (ROOT / name).exists():
             (dest / name).symlink_to(ROOT / name, target_is_directory=True)
     return dest
+
+
+def _link(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system
+        shutil.copy2(source, target)
 
 
 def free_port() -> int:

@@ -114,6 +114,13 @@ def paginate(
     ]  # fmt: skip
 
 
+def wanted_listing(folder: str, total: int, wanted: Callable[[str], bool]) -> bool:
+    """Whether any page of a listing of ``total`` papers at ``folder`` is ``wanted``."""
+    pages = max(1, -(-total // LISTING_PAGE))
+    return any(wanted(f"{folder}.md" if n == 1 else f"{folder}/page/{n}.md")
+               for n in range(1, pages + 1))  # fmt: skip
+
+
 def table_rows(catalogue: Catalogue) -> list[list[object]]:
     """[id, title, topic ids, year or null, added] per paper, in id order."""
     return [[p.id, p.title, list(p.topics), p.year, p.added.isoformat()] for p in catalogue.papers]
@@ -130,22 +137,31 @@ def table_json(catalogue: Catalogue) -> str:
 
 
 def write_pages(
-    catalogue: Catalogue, write: Writer, emit: Callable[[str, str], None], listing: Writer
+    catalogue: Catalogue,
+    write: Writer,
+    emit: Callable[[str, str], None],
+    listing: Writer,
+    found: dict[str, Facet] | None = None,
+    wanted: Callable[[str], bool] = lambda rel: True,
 ) -> dict[str, Facet]:
-    """Write All papers, its data file and the facet pages; return the facets. A value's
-    pages go through ``listing``, with only what they show (render.py keeps them)."""
-    found = facets(catalogue)
-    first = by_title(catalogue.papers)[:FIRST_ROWS]
-    has_years = "year" in found
-    emit(TABLE_DATA, table_json(catalogue))
-    head = listing_head("All papers", TABLE_DESCRIPTION)
+    """Write All papers, its data file and the facet pages; return the facets (``found``,
+    if already known). A value's pages go through ``listing``, with only what they show
+    (render.py keeps them). Only files ``wanted`` (by Markdown path) are made."""
+    found = facets(catalogue) if found is None else found
+    if wanted(TABLE_DATA):
+        emit(TABLE_DATA, table_json(catalogue))
     paged = browsable(found)
-    write("all-papers.md", "all-papers.md.j2", base="../", first=first, has_years=has_years,
-          data=TABLE_DATA, facets=paged, head=head)  # fmt: skip
+    if wanted("all-papers.md"):
+        write("all-papers.md", "all-papers.md.j2", base="../",
+              first=by_title(catalogue.papers)[:FIRST_ROWS], has_years="year" in found,
+              data=TABLE_DATA, facets=paged,
+              head=listing_head("All papers", TABLE_DESCRIPTION))  # fmt: skip
     for facet in paged.values():
         write(f"{facet.plural}/index.md", "facet-index.md.j2", base="../", facet=facet)
         label = {"name": facet.name, "plural": facet.plural, "title": facet.title}
         for value, papers in facet.paged.items():
+            if not wanted_listing(f"{facet.plural}/{facet.slugs[value]}", len(papers), wanted):
+                continue
             for pager, shown in paginate(papers):
                 listing(pager.markdown(f"{facet.plural}/{facet.slugs[value]}"), "facet.md.j2",
                         base="../../" + pager.up, facet=label, value=value,

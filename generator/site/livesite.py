@@ -1,0 +1,92 @@
+"""The served folder of ``papercat serve``, kept in step with a few changed pages.
+
+MkDocs' files, nav and theme environment for the served folder are read once
+(``mkbuild.prepare``, about a second at 10,000 papers) and kept, so a page whose
+Markdown changed is rendered on its own, in milliseconds, by the same functions
+``mkbuild`` uses (``populate``, MkDocs' ``_build_page``, the squeeze): the same HTML as
+``papercat site`` gives for that Markdown. Pages are written atomically beside the old
+file and renamed over it, since readers may be fetching them. The Markdown comes from
+memory (the fast pass), not from ``docs/``, which only the exact pass writes.
+
+The sitemap and the 404 page are left as they are until the exact pass.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Container, Iterable
+from pathlib import Path
+
+from mkdocs.commands import build as mk
+from mkdocs.config import load_config
+from mkdocs.structure.files import File, set_exclusions
+from mkdocs.structure.pages import Page
+
+from generator.site import mkbuild
+
+
+class LiveSite:
+    """Render changed pages into ``site_dir`` with the config ``config_file``."""
+
+    def __init__(self, config_file: Path, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.config = load_config(config_file=str(config_file), site_dir=str(site_dir))
+        self.files, self.env, self.nav, self.doc_files = mkbuild.prepare(self.config)
+
+    def pages_in(self, wanted: Container[str]) -> list[str]:
+        """The Markdown pages served now (paths relative to docs/) that are in ``wanted``."""
+        return [f.src_uri for f in self.doc_files if f.src_uri in wanted]
+
+    def update(self, texts: dict[str, str], removed: Iterable[str] = ()) -> list[str]:
+        """Render these pages (path -> Markdown; other files are copied as they are)
+        and remove the ``removed`` pages; return MkDocs' error messages, if any."""
+        handler = mkbuild.Collect()
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(handler)
+        try:
+            for rel in removed:
+                self._remove(rel)
+            with mkbuild.squeezed_writes(atomic=True):
+                for rel, text in sorted(texts.items()):
+                    if rel.endswith(".md"):
+                        self._render(rel, text)
+                    else:
+                        _write_atomic(self.site_dir / rel, text.encode("utf-8"))
+        finally:
+            logger.removeHandler(handler)
+        return handler.messages
+
+    def _render(self, rel: str, text: str) -> None:
+        file = self.files.get_file_from_path(rel)
+        if file is None:  # a new page, as get_files would have made it
+            file = File(rel, self.config.docs_dir, str(self.site_dir),
+                        self.config.use_directory_urls)  # fmt: skip
+            set_exclusions([file], self.config)
+            self.files.append(file)
+            self.doc_files.append(file)
+            Page(None, file, self.config)
+        file.content_string = text
+        os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
+        mkbuild.populate(file.page, self.config, self.files)
+        mk._build_page(file.page, self.config, self.doc_files, self.nav, self.env)
+
+    def _remove(self, rel: str) -> None:
+        file = self.files.get_file_from_path(rel)
+        if file is None:
+            return
+        self.files.remove(file)
+        self.doc_files.remove(file)
+        target = Path(file.abs_dest_path)
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != self.site_dir and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(target)

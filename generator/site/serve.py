@@ -1,87 +1,290 @@
-"""``papercat serve``: build, serve with MkDocs, rebuild on content changes.
+"""``papercat serve``: the site at 127.0.0.1:8000, a saved edit on screen in a second.
 
-MkDocs' own watcher reloads the browser when docs/ changes; we add a watcher on
-content/ and overrides/ (the generator reads its icons) that re-runs the generator. A
-build with errors prints them and keeps the previous docs/, so the browser keeps
-showing the last good site.
+Every save runs two passes (ARCHITECTURE.md, "make serve: two passes"):
 
-MkDocs serves without ``strict``: a dirty build always warns that it is dirty, and a
-warning while editing is for the author to read, not a reason to stop serving.
-``make build`` and CI stay strict.
+- the **fast pass**, in this process (fastpass.py, livesite.py): the content is checked
+  as the build checks it (a broken file prints its ``FILE:LINE`` problems and the last
+  good site stays up), then only the pages the edit touches are rendered, Markdown
+  and HTML, into the served folder, and the open pages reload. Other papers' related
+  lists and term weights, the map, the search files and the exports stay as they were.
+- the **exact pass**, in a child process (exactpass.py): what ``make build`` does, with
+  its caches; the finished site is swapped in and the pages reload again. The site has
+  then settled: ``docs/`` is what a clean ``papercat build`` writes and the served
+  folder what ``papercat site`` renders from it. A save meanwhile stops the pass (its
+  process group is killed) and starts it again after the next fast pass.
+
+The site is served from ``.cache/papercat/serve-site/`` by MkDocs' ``LiveReloadServer``
+(it injects the reload script into pages and answers the browsers' long polls), which
+this module drives itself instead of letting it watch and rebuild. A watchdog
+observer on ``content/`` and ``overrides/`` wakes the main loop. At start, a served
+folder left by an earlier session is served at once while the first exact pass runs.
+
+MkDocs renders with ``strict: false`` here, and the site's address is the local one
+(``.serve-mkdocs.yml``); ``make build`` and CI stay strict.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
+import time
+import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
+from mkdocs.livereload import LiveReloadServer
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.build import build, cache_folder
-from generator.catalogue.model import ContentError
+import generator
+from generator.build import cache_folder
 from generator.catalogue.report import print_problems
+from generator.site import exactpass
+from generator.site.fastpass import Served, Sources, fast_pass
+from generator.site.livesite import LiveSite
 
-DEBOUNCE = 0.3  # editors write several events per save
+DEBOUNCE = 0.05  # editors write several events per save
+LOCAL_CONFIG = Path(".serve-mkdocs.yml")
 
 
-class _Rebuild(FileSystemEventHandler):
-    def __init__(self, content: Path, out: Path):
+class _Server(LiveReloadServer):
+    """MkDocs' live-reload server, told by the passes when pages changed (``reload``)
+    rather than watching and rebuilding by itself."""
+
+    def __init__(self, address: str, root: Path) -> None:
+        host, port = address.rsplit(":", 1)
+        super().__init__(lambda: None, host, int(port), str(root))
+        # It puts the reload script into pages only when it watches something: it
+        # "watches" the folder, but its own observer is never started (no serve()).
+        self.watch(str(root))
+
+    def start(self) -> None:
+        self.server_bind()
+        self.server_activate()
+        self.serve_thread.start()
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        """Requests wait while the files change, then every open page reloads."""
+        with self._epoch_cond:
+            self._wanted_epoch = max(round(time.monotonic() * 1000), self._visible_epoch + 1)
+        try:
+            yield
+        finally:
+            with self._epoch_cond:
+                self._visible_epoch = self._wanted_epoch
+                self._epoch_cond.notify_all()
+
+
+class _Exact:
+    """The exact pass, running in a process group of its own."""
+
+    def __init__(self, args: list[Path]) -> None:
+        # The child imports this very generator/, wherever it was imported from.
+        home = str(Path(generator.__file__).resolve().parents[1])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            filter(None, [home, os.environ.get("PYTHONPATH")]))}  # fmt: skip
+        cmd = [sys.executable, "-m", "generator.site.exactpass", *map(str, args)]
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(cmd, env=env, start_new_session=True)
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+
+class Passes:
+    """The served site and the two passes that keep it up to date."""
+
+    def __init__(self, content: Path, out: Path, address: str) -> None:
         self.content, self.out = content, out
-        self._timer: threading.Timer | None = None
-        self._lock = threading.Lock()
+        cache = cache_folder(content)
+        self.site = cache / "serve-site"
+        self.staging = cache / "serve-site.staging"
+        self.records = cache / "serve-site.json"
+        self.state = cache / "serve-state.pickle"
+        self.config = LOCAL_CONFIG.absolute()
+        self.sources = Sources(content)
+        self.served: Served | None = None
+        self.live: LiveSite | None = None
+        self.exact: _Exact | None = None
+        self.server = _Server(address, self.site)
+        self._wake = threading.Condition()
+        self._dirty = False
+        self._last_event = 0.0
+
+    # -- events ---------------------------------------------------------------------
+
+    def changed(self) -> None:
+        """A file under a watched folder changed (called by the watchdog thread)."""
+        with self._wake:
+            self._dirty = True
+            self._last_event = time.monotonic()
+            self._wake.notify_all()
+
+    def _wait(self) -> None:
+        """Until a save (and DEBOUNCE after its last event) or the exact pass ends."""
+        with self._wake:
+            while not self._dirty and not (self.exact and self.exact.proc.poll() is not None):
+                self._wake.wait(0.1)
+            while self._dirty and time.monotonic() - self._last_event < DEBOUNCE:
+                self._wake.wait(DEBOUNCE)
+
+    # -- the passes -----------------------------------------------------------------
+
+    def start_exact(self) -> None:
+        self.stop_exact()
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.exact = _Exact([self.content, self.out, self.config, self.site, self.staging,
+                             self.records, self.state])  # fmt: skip
+
+    def stop_exact(self, why: str = "") -> None:
+        if self.exact:
+            if why and self.exact.proc.poll() is None:
+                print(f"Exact pass stopped: {why}.", file=sys.stderr)
+            self.exact.stop()
+            pid = self.exact.proc.pid
+            for leftover in self.records.parent.glob(f".*.{pid}.tmp"):
+                leftover.unlink(missing_ok=True)  # the killed pass's half-written files
+            self.exact = None
+
+    def fast(self) -> None:
+        """A save: stop the exact pass, render what the edit touches, start it again."""
+        with self._wake:
+            self._dirty = False
+        self.stop_exact("a file changed; it starts again after this save")
+        start = time.perf_counter()
+        if self.served is None or self.live is None:  # no fast pass before the first state
+            self.start_exact()
+            return
+        try:
+            outcome = fast_pass(self.served, self.sources)
+            if outcome.problems:
+                print_problems(outcome.problems)
+            if outcome.served is None and not outcome.exact_only:
+                print("Build failed; still serving the previous site.", file=sys.stderr)
+                return
+            if outcome.served is not None and outcome.covered is not None:
+                gone = [rel for rel in self.live.pages_in(outcome.covered)
+                        if rel not in outcome.pages]  # fmt: skip
+                with self.server.holding():
+                    errors = self.live.update(outcome.pages, gone)
+                self.served = outcome.served
+                for message in errors:
+                    print(message, file=sys.stderr)
+                print(f"Fast pass: {len(outcome.pages)} pages in "
+                      f"{time.perf_counter() - start:.2f} s; the exact pass follows",
+                      file=sys.stderr)  # fmt: skip
+        except Exception:  # a bug here must not stop the server: the exact pass follows
+            traceback.print_exc()
+            print("The fast pass failed; the exact pass will show the edit.", file=sys.stderr)
+            self.served = None  # what is served is no longer known page by page
+        self.start_exact()
+
+    def settle(self) -> bool:
+        """The exact pass ended: swap its site in and take its state; False if it failed."""
+        assert self.exact is not None
+        status, seconds = self.exact.proc.wait(), time.perf_counter() - self.exact.started
+        self.exact = None
+        try:
+            if status != 0:
+                raise RuntimeError(f"the exact pass exited with {status}")
+            catalogue, model = exactpass.load_state(exactpass.pending(self.state))
+            served = Served.of(catalogue, model)
+            live = LiveSite(self.config, self.site)  # its files point at the final folder
+        except Exception as exc:
+            if status == 0:
+                print(f"The exact pass left no usable state: {exc}", file=sys.stderr)
+            print("Build failed; still serving the previous site.", file=sys.stderr)
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return False
+        old = self.site.with_name(f"serve-site.old-{os.getpid()}")
+        with self.server.holding():
+            if self.site.exists():
+                self.site.rename(old)
+            self.staging.rename(self.site)
+        exactpass.pending(self.records).replace(self.records)
+        exactpass.pending(self.state).replace(self.state)
+        self.served, self.live = served, live
+        threading.Thread(target=shutil.rmtree, args=(old, True), daemon=True).start()
+        print(f"Settled in {seconds:.1f} s: the site is what `make build` makes of the "
+              "content", file=sys.stderr)  # fmt: skip
+        return True
+
+    def resume(self) -> None:
+        """Serve the site an earlier session left, if its state is there too."""
+        if not (self.site.is_dir() and self.state.is_file() and self.records.is_file()):
+            return
+        try:
+            catalogue, model = exactpass.load_state(self.state)
+        except Exception:  # from other code, or damaged: wait for the exact pass
+            return
+        self.served, self.live = Served.of(catalogue, model), LiveSite(self.config, self.site)
+
+    # -- the session ----------------------------------------------------------------
+
+    def run(self) -> int:
+        self.start_exact()
+        self.resume()
+        self.sources.refresh()  # the server's own copy of content/, read meanwhile
+        serving = self.site.is_dir()
+        if serving:
+            self.server.start()
+            print(f"Serving the last session's site on {self.server.url} while it is "
+                  "brought up to date", file=sys.stderr)  # fmt: skip
+        while True:
+            self._wait()
+            if self._dirty:
+                self.fast()
+            elif self.exact and self.exact.proc.poll() is not None:
+                if not self.settle() and not serving:
+                    return 1
+                if not serving:
+                    serving = True
+                    self.server.start()
+                    print(f"Serving on {self.server.url}", file=sys.stderr)
+
+    def close(self) -> None:
+        self.stop_exact()
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.server.shutdown()
+
+
+class _Watch(FileSystemEventHandler):
+    def __init__(self, passes: Passes) -> None:
+        self.passes = passes
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write") or event.is_directory:
             return
-        with self._lock:
-            if self._timer:
-                self._timer.cancel()
-            self._timer = threading.Timer(DEBOUNCE, self.run)
-            self._timer.start()
-
-    def run(self) -> bool:
-        try:
-            result = build(self.content, self.out, cache_dir=cache_folder(self.content))
-        except ContentError as exc:
-            print_problems(exc.problems)
-            print("Build failed; still serving the previous site.", file=sys.stderr)
-            return False
-        print(
-            f"Rebuilt in {result.seconds:.2f} s ({result.written} files changed)", file=sys.stderr
-        )
-        return True
+        self.passes.changed()
 
 
 def serve(content: Path, out: Path, address: str) -> int:
     """Run until interrupted; returns the exit status."""
-    handler = _Rebuild(content, out)
-    if not handler.run() and not out.exists():
-        return 1
+    # Serve at the root of the address, whatever path the public site_url has.
+    LOCAL_CONFIG.write_text(
+        f"INHERIT: mkdocs.yml\nsite_url: http://{address}/\nstrict: false\n", encoding="utf-8"
+    )
+    passes = Passes(content, out, address)
     observer = Observer()
     for folder in (content, Path("overrides")):
         if folder.is_dir():
-            observer.schedule(handler, str(folder), recursive=True)
+            observer.schedule(_Watch(passes), str(folder), recursive=True)
     observer.start()
-    # Serve at the root of the address, whatever path the public site_url has.
-    local = Path(".serve-mkdocs.yml")
-    local.write_text(
-        f"INHERIT: mkdocs.yml\nsite_url: http://{address}/\nstrict: false\n", encoding="utf-8"
-    )
-    # `kill` (SIGTERM) stops the server like Ctrl-C does, so MkDocs is not left behind.
+    # `kill` (SIGTERM) stops the server like Ctrl-C does, so no pass is left behind.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(local), "--dev-addr", address,
-           "--livereload", "--dirty", "--watch", "overrides"]  # fmt: skip
-    proc = subprocess.Popen(cmd)
     try:
-        return proc.wait()
+        return passes.run()
     except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait()
         return 0
     finally:
+        passes.close()
         observer.stop()
         observer.join(timeout=5)

@@ -1,0 +1,100 @@
+"""``papercat serve``'s exact pass, in a process of its own so that a save can stop it.
+
+    python -m generator.site.exactpass CONTENT DOCS CONFIG SITE STAGING RECORDS STATE
+
+It runs what ``make build`` runs: the generator (``build.build``, the same function and
+cache, so ``docs/`` ends exactly as a clean build leaves it), then MkDocs in-process
+(``mkbuild.build``: pages whose Markdown and inputs are unchanged are hard-linked from
+the served folder ``SITE``, the others rendered on every core) into ``STAGING``, and
+the sitemap split as ``papercat site`` splits it. It leaves the server two files
+beside their final names (``.pending``): MkDocs' records for the new site and the
+state the next fast pass starts from (the catalogue and the related-papers model,
+``dump_state``). The server swaps ``STAGING`` in, moves the two files into place and
+reloads the open pages. Exit status: 0 done, 1 content errors (printed as
+``FILE:LINE`` problems), 2 the site could not be rendered.
+
+It is stopped (its process group is killed) when a file is saved meanwhile, and
+started again; files it was writing are atomic (docs/ file by file, the pending files
+by rename), so a stopped pass leaves nothing half-written that the next one keeps.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import io
+import pickle
+import sys
+import time
+from pathlib import Path
+from types import MappingProxyType
+
+from generator.analysis.linkmodel import Model
+from generator.build import build, cache_folder
+from generator.catalogue.memo import fingerprint
+from generator.catalogue.model import Catalogue, ContentError, frozen_map
+from generator.catalogue.report import print_problems
+from generator.site import mkbuild
+from generator.site.sitemaps import split_sitemap
+
+
+def pending(path: Path) -> Path:
+    """Where the exact pass leaves ``path`` until the server takes it."""
+    return path.with_name(path.name + ".pending")
+
+
+def _pickler(out: io.BufferedWriter) -> pickle.Pickler:
+    # The models' read-only mappings (frozen_map) pickle as the dicts they wrap.
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    table = copyreg.dispatch_table.copy()
+    table[MappingProxyType] = lambda m: (frozen_map, (dict(m),))
+    pickler.dispatch_table = table  # type: ignore[misc]
+    return pickler
+
+
+def dump_state(path: Path, catalogue: Catalogue, model: Model) -> None:
+    """Write what the fast pass needs (atomically, by rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("wb") as out:
+        _pickler(out).dump((fingerprint(), catalogue, model))
+    tmp.replace(path)
+
+
+def load_state(path: Path) -> tuple[Catalogue, Model]:
+    """What ``dump_state`` wrote (our own file in .cache/, written by the exact pass);
+    ``ValueError`` if other code wrote it."""
+    with path.open("rb") as f:
+        code, catalogue, model = pickle.load(f)
+    if code != fingerprint():
+        raise ValueError("written by another version of the generator")
+    return catalogue, model
+
+
+def run(content: Path, docs: Path, config: Path, site: Path, staging: Path,
+        records: Path, state: Path) -> int:  # fmt: skip
+    """The exact pass (see the module docstring); returns the exit status."""
+    start = time.perf_counter()
+    try:
+        result = build(content, docs, cache_dir=cache_folder(content), keep_model=True)
+    except ContentError as exc:
+        print_problems(exc.problems)
+        return 1
+    generated = time.perf_counter()
+    try:
+        stats = mkbuild.build(config, staging, previous=site, cache=records)
+    except Exception as exc:  # MkDocs' own errors, config errors: say so, serve the old site
+        print(f"The site could not be rendered:\n{exc}", file=sys.stderr)
+        return 2
+    split_sitemap(staging)
+    if stats.rendered >= 0:  # -1: plain `mkdocs build` ran (a plugin is on); no records
+        mkbuild.save_cache(pending(records), site, stats)
+    assert result.model is not None
+    dump_state(pending(state), result.catalogue, result.model)
+    print(f"Exact pass: generator {generated - start:.1f} s, MkDocs "
+          f"{time.perf_counter() - generated:.1f} s ({stats.rendered} pages rendered, "
+          f"{stats.reused} unchanged)", file=sys.stderr)  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run(*map(Path, sys.argv[1:8])))

@@ -119,10 +119,11 @@ class Sources:
 
 @dataclass
 class Outcome:
-    """What a fast pass found: problems, or the new pages (Markdown by path), the pages
-    it covered (``Pages``: paths rendered, or removed when not among them) and what the
-    site is now made from. ``exact_only``: nothing to render fast (the taxonomy or
-    nothing at all changed); the exact pass decides."""
+    """What a fast pass found: the problems (all of them when there are errors, else the
+    warnings about the papers this save changed), and the new pages (Markdown by path),
+    the pages it covered (``Pages``: paths rendered, or removed when not among them) and
+    what the site is now made from. ``exact_only``: nothing to render fast (the taxonomy
+    or nothing at all changed); the exact pass decides."""
 
     problems: list[Problem]
     served: Served | None = None
@@ -140,10 +141,12 @@ def fast_pass(served: Served, sources: Sources) -> Outcome:
     if checked is None:
         return Outcome(problems)
     if checked.topics != old.topics or checked.topics_source != old.topics_source:
-        return Outcome(problems, exact_only=True)
+        return Outcome([], exact_only=True)
     changed = changed_papers(old, checked)
     if not changed and checked.pages == old.pages and checked.page_sources == old.page_sources:
-        return Outcome(problems, exact_only=True)
+        return Outcome([], exact_only=True)
+    saved = {p.source for p in (*old.papers, *checked.papers) if p.id in changed}
+    problems = [p for p in problems if p.path in saved]
     model = served.model.refresh(checked.papers)
     before = {p.id: p for p in old.papers}
     after = {p.id: p for p in checked.papers}

@@ -66,7 +66,7 @@ def load_state(path: Path) -> tuple[Catalogue, Model]:
     with path.open("rb") as f:
         code, catalogue, model = pickle.load(f)
     if code != fingerprint():
-        raise ValueError("written by another version of the generator")
+        raise ValueError("from another version of the generator's code")
     return catalogue, model
 
 

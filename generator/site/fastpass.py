@@ -18,6 +18,7 @@ A change to ``topics.yml`` is left to the exact pass: topic names are on most pa
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,14 +131,17 @@ class Outcome:
     pages: dict[str, str] = field(default_factory=dict)
     covered: Pages | None = None
     exact_only: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)  # by step: check, related, pages
 
 
 def fast_pass(served: Served, sources: Sources) -> Outcome:
     """Check the content; if it is good and only papers or hand-written pages changed,
     the pages that changed (see the module docstring)."""
+    start = time.perf_counter()
     sources.refresh()
     checked, problems = sources.check()
     old = served.catalogue
+    checked_at = time.perf_counter()
     if checked is None:
         return Outcome(problems)
     if checked.topics != old.topics or checked.topics_source != old.topics_source:
@@ -163,6 +167,7 @@ def fast_pass(served: Served, sources: Sources) -> Outcome:
                   if i in ids and any(r.id in removed for r in rel)}  # fmt: skip
     related = {i: rel for i, rel in old.related.items() if i in ids}
     related.update(model.related(again))
+    related_at = time.perf_counter()
     catalogue = Catalogue(
         papers=checked.papers, topics=checked.topics, related=frozen_map(related),
         versions=frozen_map(links.versions(checked.papers)), pages=checked.pages,
@@ -177,4 +182,6 @@ def fast_pass(served: Served, sources: Sources) -> Outcome:
     now = Served(catalogue, edited, model)
     covered = affected(old, catalogue, served.facets, now.facets, changed)
     pages = render_pages(catalogue, Memo(), only=covered, facets=now.facets)
-    return Outcome(problems, now, pages, covered)
+    seconds = {"check": checked_at - start, "related": related_at - checked_at,
+               "pages": time.perf_counter() - related_at}  # fmt: skip
+    return Outcome(problems, now, pages, covered, seconds=seconds)

@@ -43,7 +43,9 @@ from watchdog.observers import Observer
 
 import generator
 from generator.build import cache_folder
+from generator.catalogue.memo import Memo
 from generator.catalogue.report import print_problems
+from generator.render.pages import render_pages
 from generator.site import exactpass
 from generator.site.fastpass import Served, Sources, fast_pass
 from generator.site.livesite import LiveSite
@@ -173,14 +175,17 @@ class Passes:
             if outcome.served is not None and outcome.covered is not None:
                 gone = [rel for rel in self.live.pages_in(outcome.covered)
                         if rel not in outcome.pages]  # fmt: skip
+                rendered = time.perf_counter()
                 with self.server.holding():
                     errors = self.live.update(outcome.pages, gone)
                 self.served = outcome.served
                 for message in errors:
                     print(message, file=sys.stderr)
+                steps = {**outcome.seconds, "HTML": time.perf_counter() - rendered}
                 print(f"Fast pass: {len(outcome.pages)} pages in "
-                      f"{time.perf_counter() - start:.2f} s; the exact pass follows",
-                      file=sys.stderr)  # fmt: skip
+                      f"{time.perf_counter() - start:.2f} s ("
+                      + ", ".join(f"{k} {v:.2f}" for k, v in steps.items())
+                      + "); the exact pass follows", file=sys.stderr)  # fmt: skip
         except Exception:  # a bug here must not stop the server: the exact pass follows
             traceback.print_exc()
             print("The fast pass failed; the exact pass will show the edit.", file=sys.stderr)
@@ -188,19 +193,12 @@ class Passes:
         self.start_exact()
 
     def settle(self) -> bool:
-        """The exact pass ended: swap its site in and take its state; False if it failed."""
+        """The exact pass ended: swap its site in (the open pages reload); False if it
+        failed. The fast pass waits for ``load`` to take the pass's state."""
         assert self.exact is not None
         status, seconds = self.exact.proc.wait(), time.perf_counter() - self.exact.started
         self.exact = None
-        try:
-            if status != 0:
-                raise RuntimeError(f"the exact pass exited with {status}")
-            catalogue, model = exactpass.load_state(exactpass.pending(self.state))
-            served = Served.of(catalogue, model)
-            live = LiveSite(self.config, self.site)  # its files point at the final folder
-        except Exception as exc:
-            if status == 0:
-                print(f"The exact pass left no usable state: {exc}", file=sys.stderr)
+        if status != 0:
             print("Build failed; still serving the previous site.", file=sys.stderr)
             shutil.rmtree(self.staging, ignore_errors=True)
             return False
@@ -211,44 +209,65 @@ class Passes:
             self.staging.rename(self.site)
         exactpass.pending(self.records).replace(self.records)
         exactpass.pending(self.state).replace(self.state)
-        self.served, self.live = served, live
+        self.served = self.live = None  # until load(): what is served changed
         threading.Thread(target=shutil.rmtree, args=(old, True), daemon=True).start()
         print(f"Settled in {seconds:.1f} s: the site is what `make build` makes of the "
               "content", file=sys.stderr)  # fmt: skip
         return True
 
-    def resume(self) -> None:
-        """Serve the site an earlier session left, if its state is there too."""
-        if not (self.site.is_dir() and self.state.is_file() and self.records.is_file()):
-            return
+    def load(self, resumed: bool = False) -> None:
+        """Take the state the served site was made from (the exact pass's catalogue and
+        related-papers model) and MkDocs' files, so that the next save gets a fast
+        pass; and render one paper page and the home page again, to the same bytes, so
+        that both renderers' templates are compiled before the first save. ``resumed``:
+        the state an earlier session left, if it is there and from this code."""
         try:
             catalogue, model = exactpass.load_state(self.state)
-        except Exception:  # from other code, or damaged: wait for the exact pass
+        except Exception as exc:  # missing, damaged, or from other generator code
+            if not resumed:
+                print(f"No fast pass until `make serve` is restarted: the exact pass's "
+                      f"state is {exc}.", file=sys.stderr)  # fmt: skip
             return
-        self.served, self.live = Served.of(catalogue, model), LiveSite(self.config, self.site)
+        served, live = Served.of(catalogue, model), LiveSite(self.config, self.site)
+        if not resumed:  # (an earlier session's fast passes may be newer than its state)
+            warm = {"index.md", *(f"papers/{p.id}/index.md" for p in catalogue.papers[:1])}
+            live.update(render_pages(catalogue, Memo(), only=warm, facets=served.facets))
+        self.served, self.live = served, live
+
+    def resume(self) -> bool:
+        """Serve the site an earlier session left, if it is there; True if it is."""
+        if not (self.site.is_dir() and self.records.is_file()):
+            return False
+        self.load(resumed=True)
+        return True
 
     # -- the session ----------------------------------------------------------------
 
     def run(self) -> int:
         self.start_exact()
-        self.resume()
-        self.sources.refresh()  # the server's own copy of content/, read meanwhile
-        serving = self.site.is_dir()
+        serving = self.resume()
         if serving:
             self.server.start()
             print(f"Serving the last session's site on {self.server.url} while it is "
                   "brought up to date", file=sys.stderr)  # fmt: skip
+        # The server's own copy of content/, read and checked (every record typed once)
+        # while the exact pass runs.
+        self.sources.refresh()
+        self.sources.check()
         while True:
             self._wait()
             if self._dirty:
                 self.fast()
             elif self.exact and self.exact.proc.poll() is not None:
-                if not self.settle() and not serving:
-                    return 1
+                if not self.settle():
+                    if not serving:
+                        return 1
+                    continue
                 if not serving:
                     serving = True
                     self.server.start()
                     print(f"Serving on {self.server.url}", file=sys.stderr)
+                self.load()
 
     def close(self) -> None:
         self.stop_exact()

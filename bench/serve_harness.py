@@ -96,9 +96,9 @@ def main(argv: list[str] | None = None) -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="papercat-harness-"))
     content = make_catalogue(args.papers, work)
     shutil.copy(ROOT / "CONTRIBUTING.md", work / "CONTRIBUTING.md")
-    (work / "mkdocs.yml").write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\n"
-        f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n", encoding="utf-8")  # fmt: skip
+    config = (f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\n"
+              f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n")  # fmt: skip
+    (work / "mkdocs.yml").write_text(config, encoding="utf-8")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

@@ -97,8 +97,9 @@ def ours(work: Path, content: Path, rounds: int) -> dict[str, object]:
     edited, moved = papers[0], papers[1]
     topics = [t["id"] for t in yaml.safe_load((content / "topics.yml").read_text())]
     start = time.perf_counter()
-    proc = _start([sys.executable, "-m", "generator", "serve", "--content", str(content),
-                   "--out", str(work / "docs"), "--dev-addr", f"127.0.0.1:{port}"], work, log)  # fmt: skip
+    cmd = [sys.executable, "-m", "generator", "serve", "--content", str(content),
+           "--out", str(work / "docs"), "--dev-addr", f"127.0.0.1:{port}"]  # fmt: skip
+    proc = _start(cmd, work, log)
     result: dict[str, object] = {}
     try:
         url = f"{base}papers/{edited.stem}/"

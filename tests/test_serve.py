@@ -29,7 +29,11 @@ from generator.site import mkbuild
 from generator.site.livesite import LiveSite
 from generator.site.serve import Passes
 
-NEW_PAPER = "title: A paper saved while serving\nabstract: Routing experts.\ntopics: [{topic}]\nadded: 2026-12-01\n"
+NEW_PAPER = """title: A paper saved while serving
+abstract: Routing experts.
+topics: [{topic}]
+added: 2026-12-01
+"""
 
 
 def test_live_site_renders_pages_as_papercat_site_does(seed_docs_built, tmp_path):
@@ -47,6 +51,16 @@ def test_live_site_renders_pages_as_papercat_site_does(seed_docs_built, tmp_path
     assert live.update({}, removed=[gone]) == []
     assert gone not in live.pages_in({gone, new}) and new in live.pages_in({gone, new})
     site, served = tmp_path / "site", tmp_path / "live"
+    # After an exact pass, its files follow docs/: one page gone, another one there.
+    (docs / gone).unlink()
+    (docs / new).parent.mkdir(parents=True)
+    (docs / new).write_text(pages[new], encoding="utf-8")
+    fresh = LiveSite(config, tmp_path / "live")
+    assert fresh.pages_in({gone, new}) == [new]
+    (docs / new).unlink()
+    (docs / gone).write_text(pages[gone], encoding="utf-8")
+    fresh.sync()
+    assert fresh.pages_in({gone, new}) == [gone]
     for rel in pages:
         html = Path(rel).with_suffix("").as_posix().removesuffix("index").rstrip("/")
         target = f"{html}/index.html" if html else "index.html"
@@ -65,7 +79,7 @@ def test_a_save_during_the_exact_pass_restarts_it(tmp_path, monkeypatch, capsys)
         passes.start_exact()
         first = passes.exact
         assert first is not None and first.proc.poll() is None  # just started: importing
-        passes.changed()
+        passes.changed(str(tmp_path / "content" / "topics.yml"))
         passes.fast()  # no state yet: nothing to render fast, the exact pass again
         assert first.proc.returncode == -9
         assert passes.exact is not None and passes.exact is not first

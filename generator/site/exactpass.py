@@ -8,9 +8,9 @@ cache, so ``docs/`` ends exactly as a clean build leaves it), then MkDocs in-pro
 the served folder ``SITE``, the others rendered on every core) into ``STAGING``, and
 the sitemap split as ``papercat site`` splits it. It leaves the server two files
 beside their final names (``.pending``): MkDocs' records for the new site and the
-state the next fast pass starts from (the catalogue and the related-papers model,
-``dump_state``). The server swaps ``STAGING`` in, moves the two files into place and
-reloads the open pages. Exit status: 0 done, 1 content errors (printed as
+state the next fast pass starts from (the related lists and the related-papers model,
+``dump_state``; the server has the papers already). The server swaps ``STAGING`` in,
+moves the two files into place and reloads the open pages. Exit status: 0 done, 1 content errors (printed as
 ``FILE:LINE`` problems), 2 the site could not be rendered.
 
 It is stopped (its process group is killed) when a file is saved meanwhile, and
@@ -20,18 +20,17 @@ by rename), so a stopped pass leaves nothing half-written that the next one keep
 
 from __future__ import annotations
 
-import copyreg
-import io
 import pickle
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
-from types import MappingProxyType
 
+from generator.analysis import links
 from generator.analysis.linkmodel import Model
 from generator.build import build, cache_folder
 from generator.catalogue.memo import fingerprint
-from generator.catalogue.model import Catalogue, ContentError, frozen_map
+from generator.catalogue.model import Catalogue, ContentError, Related, frozen_map
 from generator.catalogue.report import print_problems
 from generator.site import mkbuild
 from generator.site.sitemaps import split_sitemap
@@ -42,32 +41,37 @@ def pending(path: Path) -> Path:
     return path.with_name(path.name + ".pending")
 
 
-def _pickler(out: io.BufferedWriter) -> pickle.Pickler:
-    # The models' read-only mappings (frozen_map) pickle as the dicts they wrap.
-    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    table = copyreg.dispatch_table.copy()
-    table[MappingProxyType] = lambda m: (frozen_map, (dict(m),))
-    pickler.dispatch_table = table  # type: ignore[misc]
-    return pickler
-
-
 def dump_state(path: Path, catalogue: Catalogue, model: Model) -> None:
-    """Write what the fast pass needs (atomically, by rename)."""
+    """Write what the fast pass needs besides the papers, which the server reads itself:
+    the related lists (as plain tuples, quick to read back) and the tf-idf model
+    (atomically, by rename)."""
+    related = {pid: tuple((r.id, r.score, r.reason, r.explicit) for r in rel)
+               for pid, rel in catalogue.related.items()}  # fmt: skip
+    ids = [p.id for p in catalogue.papers]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     with tmp.open("wb") as out:
-        _pickler(out).dump((fingerprint(), catalogue, model))
+        payload = (fingerprint(), ids, related, model.vectors, model.documents, model.incidence)
+        pickle.dump(payload, out, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
 
 
-def load_state(path: Path) -> tuple[Catalogue, Model]:
-    """What ``dump_state`` wrote (our own file in .cache/, written by the exact pass);
-    ``ValueError`` if other code wrote it."""
+def load_state(path: Path, checked: Catalogue) -> tuple[Catalogue, Model]:
+    """``checked`` (the server's own check of the content, without related papers) with
+    the related lists and versions of the exact pass that ``dump_state`` wrote, and its
+    model; ``ValueError`` if other code wrote it, or from other papers. (Our own file in
+    .cache/, written by the exact pass.)"""
     with path.open("rb") as f:
-        code, catalogue, model = pickle.load(f)
+        code, ids, related, vectors, documents, incidence = pickle.load(f)
     if code != fingerprint():
         raise ValueError("from another version of the generator's code")
-    return catalogue, model
+    if ids != [p.id for p in checked.papers]:
+        raise ValueError("made from other papers than content/ has now")
+    lists = {pid: tuple(Related(*r) for r in items) for pid, items in related.items()}
+    catalogue = replace(checked, related=frozen_map(lists),
+                        versions=frozen_map(links.versions(checked.papers)))  # fmt: skip
+    topics = {t.id: t for t in checked.topics}
+    return catalogue, Model(checked.papers, topics, vectors, documents, incidence)
 
 
 def run(content: Path, docs: Path, config: Path, site: Path, staging: Path,

@@ -57,15 +57,34 @@ class LiveSite:
             logger.removeHandler(handler)
         return handler.messages
 
+    def sync(self) -> None:
+        """Take the Markdown pages of ``docs/`` as they are now (after an exact pass): new
+        ones get a file and a page, gone ones are forgotten. Nothing is rendered."""
+        docs = Path(self.config.docs_dir)
+        present = {
+            os.path.relpath(os.path.join(folder, name), docs).replace(os.sep, "/")
+            for folder, _, names in os.walk(docs)
+            for name in names
+            if name.endswith(".md")
+        }
+        known = {f.src_uri: f for f in self.doc_files}
+        for rel in known.keys() - present:
+            self.files.remove(known[rel])
+            self.doc_files.remove(known[rel])
+        for rel in sorted(present - known.keys()):
+            self._file(rel)
+
+    def _file(self, rel: str) -> File:
+        """A new page, as get_files would have made it."""
+        file = File(rel, self.config.docs_dir, str(self.site_dir), self.config.use_directory_urls)
+        set_exclusions([file], self.config)
+        self.files.append(file)
+        self.doc_files.append(file)
+        Page(None, file, self.config)
+        return file
+
     def _render(self, rel: str, text: str) -> None:
-        file = self.files.get_file_from_path(rel)
-        if file is None:  # a new page, as get_files would have made it
-            file = File(rel, self.config.docs_dir, str(self.site_dir),
-                        self.config.use_directory_urls)  # fmt: skip
-            set_exclusions([file], self.config)
-            self.files.append(file)
-            self.doc_files.append(file)
-            Page(None, file, self.config)
+        file = self.files.get_file_from_path(rel) or self._file(rel)
         file.content_string = text
         os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
         mkbuild.populate(file.page, self.config, self.files)

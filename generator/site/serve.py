@@ -26,6 +26,7 @@ MkDocs renders with ``strict: false`` here, and the site's address is the local 
 from __future__ import annotations
 
 import contextlib
+import operator
 import os
 import shutil
 import signal
@@ -120,12 +121,15 @@ class Passes:
         self._wake = threading.Condition()
         self._dirty = False
         self._last_event = 0.0
+        self._overrides = os.path.abspath("overrides") + os.sep
+        self._theme_changed = False  # MkDocs' theme must be read again
 
     # -- events ---------------------------------------------------------------------
 
-    def changed(self) -> None:
+    def changed(self, path: str) -> None:
         """A file under a watched folder changed (called by the watchdog thread)."""
         with self._wake:
+            self._theme_changed |= os.path.abspath(path).startswith(self._overrides)
             self._dirty = True
             self._last_event = time.monotonic()
             self._wake.notify_all()
@@ -194,7 +198,8 @@ class Passes:
 
     def settle(self) -> bool:
         """The exact pass ended: swap its site in (the open pages reload); False if it
-        failed. The fast pass waits for ``load`` to take the pass's state."""
+        failed. ``load`` then takes its state: until then a fast pass would go on from
+        the previous one, whose pages are the exact ones but for the edits it made."""
         assert self.exact is not None
         status, seconds = self.exact.proc.wait(), time.perf_counter() - self.exact.started
         self.exact = None
@@ -209,30 +214,47 @@ class Passes:
             self.staging.rename(self.site)
         exactpass.pending(self.records).replace(self.records)
         exactpass.pending(self.state).replace(self.state)
-        self.served = self.live = None  # until load(): what is served changed
         threading.Thread(target=shutil.rmtree, args=(old, True), daemon=True).start()
         print(f"Settled in {seconds:.1f} s: the site is what `make build` makes of the "
               "content", file=sys.stderr)  # fmt: skip
         return True
 
     def load(self, resumed: bool = False) -> None:
-        """Take the state the served site was made from (the exact pass's catalogue and
-        related-papers model) and MkDocs' files, so that the next save gets a fast
-        pass; and render one paper page and the home page again, to the same bytes, so
-        that both renderers' templates are compiled before the first save. ``resumed``:
-        the state an earlier session left, if it is there and from this code."""
+        """Take the exact pass's related lists and model, so that the next save's fast
+        pass starts from what is served. MkDocs' files are kept and brought in step
+        with docs/, or read afresh when ``overrides/`` changed; read afresh, one paper
+        page and the home page are rendered again (to the same bytes) so that both
+        renderers' templates are compiled before the first save. ``resumed``: the state
+        an earlier session left, if it is there and from this code."""
+        self.sources.refresh()
+        checked, _ = self.sources.check()
+        if checked is None:  # a save broke a file meanwhile: its fast pass comes next
+            return
         try:
-            catalogue, model = exactpass.load_state(self.state)
+            catalogue, model = exactpass.load_state(self.state, checked)
         except Exception as exc:  # missing, damaged, or from other generator code
             if not resumed:
-                print(f"No fast pass until `make serve` is restarted: the exact pass's "
-                      f"state is {exc}.", file=sys.stderr)  # fmt: skip
+                print(f"The exact pass's state is {exc}; the fast pass goes on from the "
+                      "previous one (restart `make serve` after changing the generator).",
+                      file=sys.stderr)  # fmt: skip
             return
-        served, live = Served.of(catalogue, model), LiveSite(self.config, self.site)
-        if not resumed:  # (an earlier session's fast passes may be newer than its state)
-            warm = {"index.md", *(f"papers/{p.id}/index.md" for p in catalogue.papers[:1])}
-            live.update(render_pages(catalogue, Memo(), only=warm, facets=served.facets))
-        self.served, self.live = served, live
+        # Facets depend on the papers alone: the same papers, the same facets.
+        old = self.served.catalogue.papers if self.served else ()
+        new = catalogue.papers
+        if self.served and len(old) == len(new) and all(map(operator.is_, old, new)):
+            served = Served(catalogue, self.served.facets, model)
+        else:
+            served = Served.of(catalogue, model)
+        if self.live is not None and not self._theme_changed:
+            self.live.sync()
+        else:
+            self._theme_changed = False
+            live = LiveSite(self.config, self.site)
+            if not resumed:  # (an earlier session's fast passes may be newer than its state)
+                warm = {"index.md", *(f"papers/{p.id}/index.md" for p in catalogue.papers[:1])}
+                live.update(render_pages(catalogue, Memo(), only=warm, facets=served.facets))
+            self.live = live
+        self.served = served
 
     def resume(self) -> bool:
         """Serve the site an earlier session left, if it is there; True if it is."""
@@ -282,7 +304,7 @@ class _Watch(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write") or event.is_directory:
             return
-        self.passes.changed()
+        self.passes.changed(os.fsdecode(event.src_path))
 
 
 def serve(content: Path, out: Path, address: str) -> int:

@@ -41,6 +41,10 @@ def pending(path: Path) -> Path:
     return path.with_name(path.name + ".pending")
 
 
+class Stale(ValueError):
+    """The state was made from other papers than ``content/`` has now."""
+
+
 def dump_state(path: Path, catalogue: Catalogue, model: Model) -> None:
     """Write what the fast pass needs besides the papers, which the server reads itself:
     the related lists (as plain tuples, quick to read back) and the tf-idf model
@@ -66,7 +70,7 @@ def load_state(path: Path, checked: Catalogue) -> tuple[Catalogue, Model]:
     if code != fingerprint():
         raise ValueError("from another version of the generator's code")
     if ids != [p.id for p in checked.papers]:
-        raise ValueError("made from other papers than content/ has now")
+        raise Stale("made from other papers than content/ has now")
     lists = {pid: tuple(Related(*r) for r in items) for pid, items in related.items()}
     catalogue = replace(checked, related=frozen_map(lists),
                         versions=frozen_map(links.versions(checked.papers)))  # fmt: skip

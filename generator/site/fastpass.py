@@ -63,9 +63,9 @@ class Sources:
             None, [], [])  # fmt: skip
         self._typed: Typed = {}
 
-    def refresh(self) -> None:
+    def refresh(self) -> bool:
         """Read the paper files added or changed since the last call, and ``topics.yml``
-        if it changed; forget removed files."""
+        if it changed; forget removed files. Returns whether any had changed."""
         root, papers = self.content.parent, self.content / "papers"
         folder = display_path(papers / "_", root).removesuffix("_")
         current = {}
@@ -73,6 +73,7 @@ class Sources:
             for entry in entries:
                 if entry.is_file() or entry.is_symlink():
                     current[entry.name] = _signature(entry.stat(follow_symlinks=False))
+        changed = current != self._seen
         for name in self._seen.keys() - current.keys():
             self._loaded.pop(name, None)
         for name, signature in current.items():
@@ -84,11 +85,13 @@ class Sources:
             signature: tuple[int, int, int] | None = _signature(topics.stat())
         except OSError:
             signature = None
+        changed |= signature != self._topics[0]
         if signature is None:
             missing = Problem(display_path(topics, root), 1, "file", "missing topics file")
             self._topics = (None, [], [missing])
         elif signature != self._topics[0]:
             self._topics = (signature, *load_sequence(topics, root))
+        return changed
 
     def check(self) -> tuple[Catalogue | None, list[Problem]]:
         """The catalogue without related papers, or None if there are errors; with

@@ -167,6 +167,7 @@ class Passes:
         self.stop_exact("a file changed; it starts again after this save")
         start = time.perf_counter()
         if self.served is None or self.live is None:  # no fast pass before the first state
+            self.sources.refresh()  # what the exact pass reads, for load() to compare
             self.start_exact()
             return
         try:
@@ -226,12 +227,17 @@ class Passes:
         page and the home page are rendered again (to the same bytes) so that both
         renderers' templates are compiled before the first save. ``resumed``: the state
         an earlier session left, if it is there and from this code."""
-        self.sources.refresh()
+        # A file saved since the exact pass started (its event may not be here yet):
+        # that save's fast pass and exact pass come next.
+        if self.sources.refresh() and not resumed or self._dirty:
+            return
         checked, _ = self.sources.check()
         if checked is None:  # a save broke a file meanwhile: its fast pass comes next
             return
         try:
             catalogue, model = exactpass.load_state(self.state, checked)
+        except exactpass.Stale:  # a save came meanwhile, as above
+            return
         except Exception as exc:  # missing, damaged, or from other generator code
             if not resumed:
                 print(f"The exact pass's state is {exc}; the fast pass goes on from the "

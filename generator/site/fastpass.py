@@ -63,9 +63,9 @@ class Sources:
             None, [], [])  # fmt: skip
         self._typed: Typed = {}
 
-    def refresh(self) -> bool:
+    def refresh(self) -> None:
         """Read the paper files added or changed since the last call, and ``topics.yml``
-        if it changed; forget removed files. Returns whether any had changed."""
+        if it changed; forget removed files."""
         root, papers = self.content.parent, self.content / "papers"
         folder = display_path(papers / "_", root).removesuffix("_")
         current = {}
@@ -73,7 +73,6 @@ class Sources:
             for entry in entries:
                 if entry.is_file() or entry.is_symlink():
                     current[entry.name] = _signature(entry.stat(follow_symlinks=False))
-        changed = current != self._seen
         for name in self._seen.keys() - current.keys():
             self._loaded.pop(name, None)
         for name, signature in current.items():
@@ -85,13 +84,11 @@ class Sources:
             signature: tuple[int, int, int] | None = _signature(topics.stat())
         except OSError:
             signature = None
-        changed |= signature != self._topics[0]
         if signature is None:
             missing = Problem(display_path(topics, root), 1, "file", "missing topics file")
             self._topics = (None, [], [missing])
         elif signature != self._topics[0]:
             self._topics = (signature, *load_sequence(topics, root))
-        return changed
 
     def check(self) -> tuple[Catalogue | None, list[Problem]]:
         """The catalogue without related papers, or None if there are errors; with
@@ -124,12 +121,14 @@ class Sources:
 @dataclass
 class Outcome:
     """What a fast pass found: the problems (all of them when there are errors, else the
-    warnings about the papers this save changed), and the new pages (Markdown by path),
-    the pages it covered (``Pages``: paths rendered, or removed when not among them) and
+    warnings about the papers this save changed); the content as checked (None with
+    errors: what the next exact pass reads); and the new pages (Markdown by path), the
+    pages it covered (``Pages``: paths rendered, or removed when not among them) and
     what the site is now made from. ``exact_only``: nothing to render fast (the taxonomy
     or nothing at all changed); the exact pass decides."""
 
     problems: list[Problem]
+    checked: Catalogue | None = None
     served: Served | None = None
     pages: dict[str, str] = field(default_factory=dict)
     covered: Pages | None = None
@@ -148,10 +147,10 @@ def fast_pass(served: Served, sources: Sources) -> Outcome:
     if checked is None:
         return Outcome(problems)
     if checked.topics != old.topics or checked.topics_source != old.topics_source:
-        return Outcome([], exact_only=True)
+        return Outcome([], checked, exact_only=True)
     changed = changed_papers(old, checked)
     if not changed and checked.pages == old.pages and checked.page_sources == old.page_sources:
-        return Outcome([], exact_only=True)
+        return Outcome([], checked, exact_only=True)
     saved = {p.source for p in (*old.papers, *checked.papers) if p.id in changed}
     problems = [p for p in problems if p.path in saved]
     model = served.model.refresh(checked.papers)
@@ -187,4 +186,4 @@ def fast_pass(served: Served, sources: Sources) -> Outcome:
     pages = render_pages(catalogue, Memo(), only=covered, facets=now.facets)
     seconds = {"check": checked_at - start, "related": related_at - checked_at,
                "pages": time.perf_counter() - related_at}  # fmt: skip
-    return Outcome(problems, now, pages, covered, seconds=seconds)
+    return Outcome(problems, checked, now, pages, covered, seconds=seconds)

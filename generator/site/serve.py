@@ -45,6 +45,7 @@ from watchdog.observers import Observer
 import generator
 from generator.build import cache_folder
 from generator.catalogue.memo import Memo
+from generator.catalogue.model import Catalogue
 from generator.catalogue.report import print_problems
 from generator.render.pages import render_pages
 from generator.site import exactpass
@@ -123,6 +124,7 @@ class Passes:
         self._last_event = 0.0
         self._overrides = os.path.abspath("overrides") + os.sep
         self._theme_changed = False  # MkDocs' theme must be read again
+        self._basis: Catalogue | None = None  # the content the exact pass reads
 
     # -- events ---------------------------------------------------------------------
 
@@ -165,37 +167,44 @@ class Passes:
         with self._wake:
             self._dirty = False
         self.stop_exact("a file changed; it starts again after this save")
-        start = time.perf_counter()
-        if self.served is None or self.live is None:  # no fast pass before the first state
-            self.sources.refresh()  # what the exact pass reads, for load() to compare
-            self.start_exact()
-            return
-        try:
-            outcome = fast_pass(self.served, self.sources)
-            if outcome.problems:
-                print_problems(outcome.problems)
-            if outcome.served is None and not outcome.exact_only:
-                print("Build failed; still serving the previous site.", file=sys.stderr)
-                return
-            if outcome.served is not None and outcome.covered is not None:
-                gone = [rel for rel in self.live.pages_in(outcome.covered)
-                        if rel not in outcome.pages]  # fmt: skip
-                rendered = time.perf_counter()
-                with self.server.holding():
-                    errors = self.live.update(outcome.pages, gone)
-                self.served = outcome.served
-                for message in errors:
-                    print(message, file=sys.stderr)
-                steps = {**outcome.seconds, "HTML": time.perf_counter() - rendered}
-                print(f"Fast pass: {len(outcome.pages)} pages in "
-                      f"{time.perf_counter() - start:.2f} s ("
-                      + ", ".join(f"{k} {v:.2f}" for k, v in steps.items())
-                      + "); the exact pass follows", file=sys.stderr)  # fmt: skip
-        except Exception:  # a bug here must not stop the server: the exact pass follows
-            traceback.print_exc()
-            print("The fast pass failed; the exact pass will show the edit.", file=sys.stderr)
-            self.served = None  # what is served is no longer known page by page
+        self._basis = None
+        if self.served is not None and self.live is not None:
+            try:
+                if not self._fast(self.served, self.live):
+                    return  # errors: no exact pass until the file is fixed
+            except Exception:  # a bug here must not stop the server: the exact pass follows
+                traceback.print_exc()
+                print("The fast pass failed; the exact pass will show the edit.", file=sys.stderr)
+                self.served = None  # what is served is no longer known page by page
+        if self._basis is None:  # what the exact pass will read, for load()
+            self.sources.refresh()
+            self._basis = self.sources.check()[0]
         self.start_exact()
+
+    def _fast(self, served: Served, live: LiveSite) -> bool:
+        """The fast pass; False if the content has errors."""
+        start = time.perf_counter()
+        outcome = fast_pass(served, self.sources)
+        if outcome.problems:
+            print_problems(outcome.problems)
+        if outcome.checked is None:
+            print("Build failed; still serving the previous site.", file=sys.stderr)
+            return False
+        self._basis = outcome.checked
+        if outcome.served is None or outcome.covered is None:  # exact_only
+            return True
+        gone = [rel for rel in live.pages_in(outcome.covered) if rel not in outcome.pages]
+        rendered = time.perf_counter()
+        with self.server.holding():
+            errors = live.update(outcome.pages, gone)
+        self.served = outcome.served
+        for message in errors:
+            print(message, file=sys.stderr)
+        steps = {**outcome.seconds, "HTML": time.perf_counter() - rendered}
+        print(f"Fast pass: {len(outcome.pages)} pages in {time.perf_counter() - start:.2f} s ("
+              + ", ".join(f"{k} {v:.2f}" for k, v in steps.items())
+              + "); the exact pass follows", file=sys.stderr)  # fmt: skip
+        return True
 
     def settle(self) -> bool:
         """The exact pass ended: swap its site in (the open pages reload); False if it
@@ -221,23 +230,20 @@ class Passes:
         return True
 
     def load(self, resumed: bool = False) -> None:
-        """Take the exact pass's related lists and model, so that the next save's fast
-        pass starts from what is served. MkDocs' files are kept and brought in step
-        with docs/, or read afresh when ``overrides/`` changed; read afresh, one paper
-        page and the home page are rendered again (to the same bytes) so that both
-        renderers' templates are compiled before the first save. ``resumed``: the state
-        an earlier session left, if it is there and from this code."""
-        # A file saved since the exact pass started (its event may not be here yet):
-        # that save's fast pass and exact pass come next.
-        if self.sources.refresh() and not resumed or self._dirty:
-            return
-        checked, _ = self.sources.check()
-        if checked is None:  # a save broke a file meanwhile: its fast pass comes next
+        """Take the exact pass's related lists and model, with the content it read (its
+        basis, checked by this server when the pass started), so that the next save's
+        fast pass starts from what is served. MkDocs' files are kept and brought in
+        step with docs/, or read afresh when ``overrides/`` changed; read afresh, one
+        paper page and the home page are rendered again (to the same bytes) so that
+        both renderers' templates are compiled before the first save. ``resumed``: the
+        state an earlier session left, if it is there and from this code."""
+        if resumed:
+            self.sources.refresh()
+            self._basis = self.sources.check()[0]
+        if self._basis is None:
             return
         try:
-            catalogue, model = exactpass.load_state(self.state, checked)
-        except exactpass.Stale:  # a save came meanwhile, as above
-            return
+            catalogue, model = exactpass.load_state(self.state, self._basis)
         except Exception as exc:  # missing, damaged, or from other generator code
             if not resumed:
                 print(f"The exact pass's state is {exc}; the fast pass goes on from the "
@@ -279,9 +285,9 @@ class Passes:
             print(f"Serving the last session's site on {self.server.url} while it is "
                   "brought up to date", file=sys.stderr)  # fmt: skip
         # The server's own copy of content/, read and checked (every record typed once)
-        # while the exact pass runs.
+        # while the exact pass runs: what that pass reads.
         self.sources.refresh()
-        self.sources.check()
+        self._basis = self.sources.check()[0]
         while True:
             self._wait()
             if self._dirty:

@@ -134,7 +134,7 @@ def _serve_rows(ours: dict | None, stock: dict | None) -> list[str]:
     runs = len(next(iter(first.values()))["runs"])
     rows = [fmt_row("`make serve`: start to the first page served (cold)",
                     ours["startup_s"], stock.get("startup_s"), "s", 1)]  # fmt: skip
-    for kind, label in SAVES.items():
+    for kind, label in ((k, v) for k, v in SAVES.items() if k in first):
         rows.append(fmt_row(f"`make serve`: save to the page showing {label}, median of {runs}",
                             first[kind]["median"], theirs.get(kind, {}).get("median"), "s",
                             2))  # fmt: skip
@@ -149,9 +149,10 @@ def _serve_runs(ours: dict, stock: dict | None) -> str:
     def seconds(runs: list[float]) -> str:
         return ", ".join(f"{x:.2f}" for x in runs)
 
-    parts = [f"{kind} {seconds(ours['first_view_s'][kind]['runs'])}" for kind in SAVES]
-    settle = [f"{kind} {seconds(ours['settle_s'][kind]['runs'])}" for kind in SAVES]
-    text = ("Serve, save to shown (s), each save in turn: " + "; ".join(parts)
+    parts = [f"{k} {seconds(v['runs'])}" for k, v in ours["first_view_s"].items()]
+    settle = [f"{k} {seconds(v['runs'])}" for k, v in ours["settle_s"].items()]
+    text = f"Serve: {ours['error']}. " if ours.get("error") else ""
+    text += ("Serve, save to shown (s), each save in turn: " + "; ".join(parts)
             + ". Save to settled (s): " + "; ".join(settle) + ".")  # fmt: skip
     if stock:
         theirs = [f"{kind} {seconds(v['runs'])}" for kind, v in stock["first_view_s"].items()]

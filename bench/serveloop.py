@@ -18,6 +18,7 @@ removes nothing, so a deleted page stays served: one deletion at the end checks 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -74,12 +75,18 @@ def _start(cmd: list[str], cwd: Path, log: Path) -> subprocess.Popen:
                                 start_new_session=True)  # fmt: skip
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def _stop(proc: subprocess.Popen, log: Path) -> None:
+    """Stop the server (SIGTERM: papercat serve stops as on Ctrl-C, which may be ignored
+    here); if it had died, show the end of its log."""
+    if proc.poll() is not None:
+        lines = [x for x in log.read_text().splitlines() if '"GET ' not in x]
+        print(f"  the server died ({proc.returncode}):", *lines[-40:], sep="\n", file=sys.stderr)
     try:
-        os.killpg(proc.pid, 15)  # stops papercat serve as Ctrl-C does (SIGINT may be ignored here)
+        os.killpg(proc.pid, 15)
         proc.wait(timeout=30)
     except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(proc.pid, 9)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, 9)
         proc.wait()
 
 
@@ -106,20 +113,22 @@ def ours(work: Path, content: Path, rounds: int) -> dict[str, object]:
         result["startup_s"] = _until(lambda: _get(url)[0] == 200, start, proc)
         first: dict[str, list[float]] = {k: [] for k in KINDS}
         settle: dict[str, list[float]] = {k: [] for k in KINDS}
-        for r in range(rounds):
-            for kind in KINDS:
-                settled = log.read_text().count("Settled in")
-                t0, check = _save(kind, r, content, edited, moved, topics, papers, base)
-                first[kind].append(_until(check, t0, proc))
-                settle[kind].append(
-                    _until(lambda n=settled: log.read_text().count("Settled in") > n, t0, proc)
-                )
-                print(f"  serve {kind} edit {r + 1}: shown {first[kind][-1]:.2f} s, settled "
-                      f"{settle[kind][-1]:.1f} s", file=sys.stderr)  # fmt: skip
-        result["first_view_s"] = {k: _summary(v) for k, v in first.items()}
-        result["settle_s"] = {k: _summary(v) for k, v in settle.items()}
+        for r, kind in ((r, k) for r in range(rounds) for k in KINDS):
+            if proc.poll() is not None:  # its log's end is printed below
+                result["error"] = f"papercat serve exited ({proc.returncode}) in round {r + 1}"
+                break
+            settled = log.read_text().count("Settled in")
+            t0, check = _save(kind, r, content, edited, moved, topics, papers, base)
+            first[kind].append(_until(check, t0, proc))
+            settle[kind].append(
+                _until(lambda n=settled: log.read_text().count("Settled in") > n, t0, proc)
+            )
+            print(f"  serve {kind} edit {r + 1}: shown {first[kind][-1]:.2f} s, settled "
+                  f"{settle[kind][-1]:.1f} s", file=sys.stderr)  # fmt: skip
+        result["first_view_s"] = {k: _summary(v) for k, v in first.items() if v}
+        result["settle_s"] = {k: _summary(v) for k, v in settle.items() if v}
     finally:
-        _stop(proc)
+        _stop(proc, log)
     return result
 
 
@@ -196,5 +205,5 @@ def stock(work: Path, config: Path, rounds: int) -> dict[str, object]:
         seen = _until(lambda: _get(f"{base}papers/{gone.stem}/")[0] == 404, t0, proc, KEPT_AFTER)
         result["deleted_page_kept"] = seen >= KEPT_AFTER
     finally:
-        _stop(proc)
+        _stop(proc, log)
     return result

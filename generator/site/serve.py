@@ -125,6 +125,7 @@ class Passes:
         self._overrides = os.path.abspath("overrides") + os.sep
         self._theme_changed = False  # MkDocs' theme must be read again
         self._basis: Catalogue | None = None  # the content the exact pass reads
+        self._settled = 0
 
     # -- events ---------------------------------------------------------------------
 
@@ -217,11 +218,17 @@ class Passes:
             print("Build failed; still serving the previous site.", file=sys.stderr)
             shutil.rmtree(self.staging, ignore_errors=True)
             return False
-        old = self.site.with_name(f"serve-site.old-{os.getpid()}")
+        self._settled += 1
+        old = self.site.with_name(f"serve-site.old-{os.getpid()}-{self._settled}")
         with self.server.holding():
             if self.site.exists():
                 self.site.rename(old)
-            self.staging.rename(self.site)
+            try:
+                self.staging.rename(self.site)
+            except OSError:
+                if old.exists():
+                    old.rename(self.site)  # the last site stays served
+                raise
         exactpass.pending(self.records).replace(self.records)
         exactpass.pending(self.state).replace(self.state)
         threading.Thread(target=shutil.rmtree, args=(old, True), daemon=True).start()
@@ -292,16 +299,27 @@ class Passes:
             self._wait()
             if self._dirty:
                 self.fast()
-            elif self.exact and self.exact.proc.poll() is not None:
-                if not self.settle():
-                    if not serving:
-                        return 1
-                    continue
-                if not serving:
-                    serving = True
-                    self.server.start()
-                    print(f"Serving on {self.server.url}", file=sys.stderr)
-                self.load()
+                continue
+            if not (self.exact and self.exact.proc.poll() is not None):
+                continue
+            try:
+                settled = self.settle()
+            except OSError:  # the folders could not be swapped: say why, serve the last site
+                traceback.print_exc()
+                shutil.rmtree(self.staging, ignore_errors=True)
+                settled = False
+            if not settled and not serving:
+                return 1
+            if settled and not serving:
+                serving = True
+                self.server.start()
+                print(f"Serving on {self.server.url}", file=sys.stderr)
+            if settled:
+                try:
+                    self.load()
+                except Exception:  # a bug here must not stop the server: saves go exact
+                    traceback.print_exc()
+                    self.served = None
 
     def close(self) -> None:
         self.stop_exact()

@@ -51,6 +51,14 @@ def test_live_site_renders_pages_as_papercat_site_does(seed_docs_built, tmp_path
     assert live.update({}, removed=[gone]) == []
     assert gone not in live.pages_in({gone, new}) and new in live.pages_in({gone, new})
     site, served = tmp_path / "site", tmp_path / "live"
+    # Before the first build is in place, pages are rendered as they are asked for,
+    # from docs/, with the site's assets copied first: the same HTML again.
+    first = LiveSite(config, tmp_path / "first")
+    first.copy_static()
+    target = Path(gone).parent / "index.html"  # a paper page of docs/
+    first.render_missing(target.as_posix())
+    assert (tmp_path / "first" / target).read_bytes() == (site / target).read_bytes()
+    assert (tmp_path / "first" / "assets" / "papercat.css").is_file()
     # After an exact pass, its files follow docs/: one page gone, another one there.
     (docs / gone).unlink()
     (docs / new).parent.mkdir(parents=True)

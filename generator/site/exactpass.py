@@ -88,6 +88,10 @@ def run(content: Path, docs: Path, config: Path, site: Path, staging: Path,
         print_problems(exc.problems)
         return 1
     generated = time.perf_counter()
+    # The state first: at its first start the server serves, rendering pages as they
+    # are asked for, from here on, while MkDocs renders them all.
+    assert result.model is not None
+    dump_state(pending(state), result.catalogue, result.model)
     try:
         stats = mkbuild.build(config, staging, previous=site, cache=records)
     except Exception as exc:  # MkDocs' own errors, config errors: say so, serve the old site
@@ -96,8 +100,6 @@ def run(content: Path, docs: Path, config: Path, site: Path, staging: Path,
     split_sitemap(staging)
     if stats.rendered >= 0:  # -1: plain `mkdocs build` ran (a plugin is on); no records
         mkbuild.save_cache(pending(records), site, stats)
-    assert result.model is not None
-    dump_state(pending(state), result.catalogue, result.model)
     print(f"Exact pass: generator {generated - start:.1f} s, MkDocs "
           f"{time.perf_counter() - generated:.1f} s ({stats.rendered} pages rendered, "
           f"{stats.reused} unchanged)", file=sys.stderr)  # fmt: skip

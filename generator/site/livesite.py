@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Container, Iterable
 from pathlib import Path
 
@@ -33,6 +34,36 @@ class LiveSite:
         self.site_dir = site_dir
         self.config = load_config(config_file=str(config_file), site_dir=str(site_dir))
         self.files, self.env, self.nav, self.doc_files = mkbuild.prepare(self.config)
+        # Request threads render too (render_missing): one page at a time, since
+        # squeezed_writes swaps MkDocs' writer for the process.
+        self._lock = threading.Lock()
+        self._dests: dict[str, File] = {}
+
+    def copy_static(self) -> None:
+        """Copy every file that is not a page (the theme's and docs/' assets), as MkDocs
+        does before rendering: the pages can then be rendered one by one on demand."""
+        with self._lock:
+            self.files.copy_static_files()
+
+    def render_missing(self, rel: str) -> None:
+        """Render the page whose HTML is ``rel`` (a path in the served folder) if it is
+        not there yet, from its Markdown in docs/."""
+        with self._lock:
+            file = self._by_dest().get(rel)
+            if file is None or os.path.exists(file.abs_dest_path):
+                return
+            handler = mkbuild.Collect()
+            logging.getLogger("mkdocs").addHandler(handler)
+            try:
+                with mkbuild.squeezed_writes(atomic=True):
+                    self._build(file)
+            finally:
+                logging.getLogger("mkdocs").removeHandler(handler)
+
+    def _by_dest(self) -> dict[str, File]:
+        if not self._dests:  # emptied whenever the files change
+            self._dests = {f.dest_uri: f for f in self.doc_files}
+        return self._dests
 
     def pages_in(self, wanted: Container[str]) -> list[str]:
         """The Markdown pages served now (paths relative to docs/) that are in ``wanted``."""
@@ -45,14 +76,15 @@ class LiveSite:
         logger = logging.getLogger("mkdocs")
         logger.addHandler(handler)
         try:
-            for rel in removed:
-                self._remove(rel)
-            with mkbuild.squeezed_writes(atomic=True):
-                for rel, text in sorted(texts.items()):
-                    if rel.endswith(".md"):
-                        self._render(rel, text)
-                    else:
-                        _write_atomic(self.site_dir / rel, text.encode("utf-8"))
+            with self._lock:
+                for rel in removed:
+                    self._remove(rel)
+                with mkbuild.squeezed_writes(atomic=True):
+                    for rel, text in sorted(texts.items()):
+                        if rel.endswith(".md"):
+                            self._render(rel, text)
+                        else:
+                            _write_atomic(self.site_dir / rel, text.encode("utf-8"))
         finally:
             logger.removeHandler(handler)
         return handler.messages
@@ -68,6 +100,7 @@ class LiveSite:
             if name.endswith(".md")
         }
         known = {f.src_uri: f for f in self.doc_files}
+        self._dests = {}
         for rel in known.keys() - present:
             self.files.remove(known[rel])
             self.doc_files.remove(known[rel])
@@ -80,12 +113,16 @@ class LiveSite:
         set_exclusions([file], self.config)
         self.files.append(file)
         self.doc_files.append(file)
+        self._dests = {}
         Page(None, file, self.config)
         return file
 
     def _render(self, rel: str, text: str) -> None:
         file = self.files.get_file_from_path(rel) or self._file(rel)
         file.content_string = text
+        self._build(file)
+
+    def _build(self, file: File) -> None:
         os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
         mkbuild.populate(file.page, self.config, self.files)
         mk._build_page(file.page, self.config, self.doc_files, self.nav, self.env)
@@ -96,6 +133,7 @@ class LiveSite:
             return
         self.files.remove(file)
         self.doc_files.remove(file)
+        self._dests = {}
         target = Path(file.abs_dest_path)
         target.unlink(missing_ok=True)
         folder = target.parent

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import operator
 import os
+import posixpath
 import shutil
 import signal
 import subprocess
@@ -35,7 +36,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
@@ -67,10 +68,22 @@ class _Server(LiveReloadServer):
         # "watches" the folder, but its own observer is never started (no serve()).
         self.watch(str(root))
 
+        # Until the first build is in place: renders a page missing from the folder.
+        self.render_missing: Callable[[str], None] | None = None
+
     def start(self) -> None:
         self.server_bind()
         self.server_activate()
         self.serve_thread.start()
+
+    def _serve_request(self, environ, start_response):  # type: ignore[no-untyped-def]
+        render = self.render_missing
+        if render is not None:
+            path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
+            rel = posixpath.normpath("/" + path + ("index.html" if path.endswith("/") else ""))
+            for wanted in (rel.lstrip("/"), rel.lstrip("/") + "/index.html"):
+                render(wanted)
+        return super()._serve_request(environ, start_response)
 
     @contextlib.contextmanager
     def holding(self) -> Iterator[None]:
@@ -138,9 +151,12 @@ class Passes:
             self._wake.notify_all()
 
     def _wait(self) -> None:
-        """Until a save (and DEBOUNCE after its last event) or the exact pass ends."""
+        """Until a save (and DEBOUNCE after its last event), the exact pass's state at
+        the first start, or the end of the exact pass."""
         with self._wake:
             while not self._dirty and not (self.exact and self.exact.proc.poll() is not None):
+                if not self.site.is_dir() and exactpass.pending(self.state).is_file():
+                    break
                 self._wake.wait(0.1)
             while self._dirty and time.monotonic() - self._last_event < DEBOUNCE:
                 self._wake.wait(DEBOUNCE)
@@ -150,6 +166,8 @@ class Passes:
     def start_exact(self) -> None:
         self.stop_exact()
         shutil.rmtree(self.staging, ignore_errors=True)
+        for made in (self.state, self.records):  # a stopped pass's, not this one's
+            exactpass.pending(made).unlink(missing_ok=True)
         self.exact = _Exact([self.content, self.out, self.config, self.site, self.staging,
                              self.records, self.state])  # fmt: skip
 
@@ -236,21 +254,22 @@ class Passes:
               "content", file=sys.stderr)  # fmt: skip
         return True
 
-    def load(self, resumed: bool = False) -> None:
+    def load(self, resumed: bool = False, state: Path | None = None) -> None:
         """Take the exact pass's related lists and model, with the content it read (its
         basis, checked by this server when the pass started), so that the next save's
         fast pass starts from what is served. MkDocs' files are kept and brought in
         step with docs/, or read afresh when ``overrides/`` changed; read afresh, one
         paper page and the home page are rendered again (to the same bytes) so that
         both renderers' templates are compiled before the first save. ``resumed``: the
-        state an earlier session left, if it is there and from this code."""
+        state an earlier session left, if it is there and from this code; ``state``: the
+        file to read, if not the settled one."""
         if resumed:
             self.sources.refresh()
             self._basis = self.sources.check()[0]
         if self._basis is None:
             return
         try:
-            catalogue, model = exactpass.load_state(self.state, self._basis)
+            catalogue, model = exactpass.load_state(state or self.state, self._basis)
         except Exception as exc:  # missing, damaged, or from other generator code
             if not resumed:
                 print(f"The exact pass's state is {exc}; the fast pass goes on from the "
@@ -274,6 +293,21 @@ class Passes:
                 live.update(render_pages(catalogue, Memo(), only=warm, facets=served.facets))
             self.live = live
         self.served = served
+
+    def provisional(self) -> None:
+        """At the first start, once the exact pass has written docs/ and its state
+        (MkDocs still rendering every page): serve a folder with the site's assets,
+        each page rendered when it is first asked for, until that pass is swapped in."""
+        self.site.mkdir(parents=True, exist_ok=True)
+        self._basis = self._basis or self.sources.check()[0]
+        self.load(state=exactpass.pending(self.state))
+        if self.live is None:  # no usable state: wait for the whole site
+            return
+        self.live.copy_static()
+        self.server.render_missing = self.live.render_missing
+        self.server.start()
+        print(f"Serving on {self.server.url} (pages are rendered as they are opened until "
+              "the first build is complete)", file=sys.stderr)  # fmt: skip
 
     def resume(self) -> bool:
         """Serve the site an earlier session left, if it is there; True if it is."""
@@ -300,6 +334,10 @@ class Passes:
             if self._dirty:
                 self.fast()
                 continue
+            if not self.site.is_dir() and exactpass.pending(self.state).is_file():
+                self.provisional()  # the first start: serve before MkDocs is done
+                serving = self.server.render_missing is not None
+                continue
             if not (self.exact and self.exact.proc.poll() is not None):
                 continue
             try:
@@ -314,6 +352,7 @@ class Passes:
                 serving = True
                 self.server.start()
                 print(f"Serving on {self.server.url}", file=sys.stderr)
+            self.server.render_missing = None  # every page is there now
             if settled:
                 try:
                     self.load()

@@ -39,7 +39,6 @@ import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from mkdocs.livereload import LiveReloadServer
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
@@ -51,69 +50,11 @@ from generator.catalogue.report import print_problems
 from generator.render.pages import render_pages
 from generator.site import exactpass
 from generator.site.fastpass import Served, Sources, fast_pass
+from generator.site.liveserver import ExactProcess, LiveServer
 from generator.site.livesite import LiveSite
 
 DEBOUNCE = 0.05  # editors write several events per save
 LOCAL_CONFIG = Path(".serve-mkdocs.yml")
-
-
-class _Server(LiveReloadServer):
-    """MkDocs' live-reload server, told by the passes when pages changed (``reload``)
-    rather than watching and rebuilding by itself."""
-
-    def __init__(self, address: str, root: Path) -> None:
-        host, port = address.rsplit(":", 1)
-        super().__init__(lambda: None, host, int(port), str(root))
-        # It puts the reload script into pages only when it watches something: it
-        # "watches" the folder, but its own observer is never started (no serve()).
-        self.watch(str(root))
-
-        # Until the first build is in place: renders a page missing from the folder.
-        self.render_missing: Callable[[str], None] | None = None
-
-    def start(self) -> None:
-        self.server_bind()
-        self.server_activate()
-        self.serve_thread.start()
-
-    def _serve_request(self, environ, start_response):  # type: ignore[no-untyped-def]
-        render = self.render_missing
-        if render is not None:
-            path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
-            rel = posixpath.normpath("/" + path + ("index.html" if path.endswith("/") else ""))
-            for wanted in (rel.lstrip("/"), rel.lstrip("/") + "/index.html"):
-                render(wanted)
-        return super()._serve_request(environ, start_response)
-
-    @contextlib.contextmanager
-    def holding(self) -> Iterator[None]:
-        """Requests wait while the files change, then every open page reloads."""
-        with self._epoch_cond:
-            self._wanted_epoch = max(round(time.monotonic() * 1000), self._visible_epoch + 1)
-        try:
-            yield
-        finally:
-            with self._epoch_cond:
-                self._visible_epoch = self._wanted_epoch
-                self._epoch_cond.notify_all()
-
-
-class _Exact:
-    """The exact pass, running in a process group of its own."""
-
-    def __init__(self, args: list[Path]) -> None:
-        # The child imports this very generator/, wherever it was imported from.
-        home = str(Path(generator.__file__).resolve().parents[1])
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            filter(None, [home, os.environ.get("PYTHONPATH")]))}  # fmt: skip
-        cmd = [sys.executable, "-m", "generator.site.exactpass", *map(str, args)]
-        self.started = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, env=env, start_new_session=True)
-
-    def stop(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
 
 
 class Passes:
@@ -130,8 +71,8 @@ class Passes:
         self.sources = Sources(content)
         self.served: Served | None = None
         self.live: LiveSite | None = None
-        self.exact: _Exact | None = None
-        self.server = _Server(address, self.site)
+        self.exact: ExactProcess | None = None
+        self.server = LiveServer(address, self.site)
         self._wake = threading.Condition()
         self._dirty = False
         self._last_event = 0.0
@@ -168,7 +109,7 @@ class Passes:
         shutil.rmtree(self.staging, ignore_errors=True)
         for made in (self.state, self.records):  # a stopped pass's, not this one's
             exactpass.pending(made).unlink(missing_ok=True)
-        self.exact = _Exact([self.content, self.out, self.config, self.site, self.staging,
+        self.exact = ExactProcess([self.content, self.out, self.config, self.site, self.staging,
                              self.records, self.state])  # fmt: skip
 
     def stop_exact(self, why: str = "") -> None:
@@ -185,11 +126,12 @@ class Passes:
         """A save: stop the exact pass, render what the edit touches, start it again."""
         with self._wake:
             self._dirty = False
+        start = time.perf_counter()
         self.stop_exact("a file changed; it starts again after this save")
         self._basis = None
         if self.served is not None and self.live is not None:
             try:
-                if not self._fast(self.served, self.live):
+                if not self._fast(self.served, self.live, start):
                     return  # errors: no exact pass until the file is fixed
             except Exception:  # a bug here must not stop the server: the exact pass follows
                 traceback.print_exc()
@@ -200,9 +142,10 @@ class Passes:
             self._basis = self.sources.check()[0]
         self.start_exact()
 
-    def _fast(self, served: Served, live: LiveSite) -> bool:
-        """The fast pass; False if the content has errors."""
-        start = time.perf_counter()
+    def _fast(self, served: Served, live: LiveSite, start: float) -> bool:
+        """The fast pass; False if the content has errors. ``start``: when the save was
+        taken up (before the exact pass was stopped)."""
+        stopped = time.perf_counter()
         outcome = fast_pass(served, self.sources)
         if outcome.problems:
             print_problems(outcome.problems)
@@ -219,23 +162,24 @@ class Passes:
         self.served = outcome.served
         for message in errors:
             print(message, file=sys.stderr)
-        steps = {**outcome.seconds, "HTML": time.perf_counter() - rendered}
+        steps = {"stop": stopped - start, **outcome.seconds, "HTML": time.perf_counter() - rendered}
         print(f"Fast pass: {len(outcome.pages)} pages in {time.perf_counter() - start:.2f} s ("
               + ", ".join(f"{k} {v:.2f}" for k, v in steps.items())
               + "); the exact pass follows", file=sys.stderr)  # fmt: skip
         return True
 
-    def settle(self) -> bool:
-        """The exact pass ended: swap its site in (the open pages reload); False if it
-        failed. ``load`` then takes its state: until then a fast pass would go on from
-        the previous one, whose pages are the exact ones but for the edits it made."""
+    def settle(self) -> float | None:
+        """The exact pass ended: swap its site in (the open pages reload); return when
+        that pass started, or None if it failed. ``load`` then takes its state: until
+        then a fast pass would go on from the previous one, whose pages are the exact
+        ones but for the edits it made."""
         assert self.exact is not None
-        status, seconds = self.exact.proc.wait(), time.perf_counter() - self.exact.started
+        status, started = self.exact.proc.wait(), self.exact.started
         self.exact = None
         if status != 0:
             print("Build failed; still serving the previous site.", file=sys.stderr)
             shutil.rmtree(self.staging, ignore_errors=True)
-            return False
+            return None
         self._settled += 1
         old = self.site.with_name(f"serve-site.old-{os.getpid()}-{self._settled}")
         with self.server.holding():
@@ -250,9 +194,7 @@ class Passes:
         exactpass.pending(self.records).replace(self.records)
         exactpass.pending(self.state).replace(self.state)
         threading.Thread(target=shutil.rmtree, args=(old, True), daemon=True).start()
-        print(f"Settled in {seconds:.1f} s: the site is what `make build` makes of the "
-              "content", file=sys.stderr)  # fmt: skip
-        return True
+        return started
 
     def load(self, resumed: bool = False, state: Path | None = None) -> None:
         """Take the exact pass's related lists and model, with the content it read (its
@@ -299,15 +241,14 @@ class Passes:
         (MkDocs still rendering every page): serve a folder with the site's assets,
         each page rendered when it is first asked for, until that pass is swapped in."""
         self.site.mkdir(parents=True, exist_ok=True)
-        self._basis = self._basis or self.sources.check()[0]
-        self.load(state=exactpass.pending(self.state))
-        if self.live is None:  # no usable state: wait for the whole site
-            return
-        self.live.copy_static()
-        self.server.render_missing = self.live.render_missing
+        live = LiveSite(self.config, self.site)
+        live.copy_static()
+        self.live, self.server.render_missing = live, live.render_missing
         self.server.start()
         print(f"Serving on {self.server.url} (pages are rendered as they are opened until "
               "the first build is complete)", file=sys.stderr)  # fmt: skip
+        self._basis = self._basis or self.sources.check()[0]
+        self.load(state=exactpass.pending(self.state))  # for a save meanwhile
 
     def resume(self) -> bool:
         """Serve the site an earlier session left, if it is there; True if it is."""
@@ -335,30 +276,36 @@ class Passes:
                 self.fast()
                 continue
             if not self.site.is_dir() and exactpass.pending(self.state).is_file():
-                self.provisional()  # the first start: serve before MkDocs is done
+                try:  # the first start: serve before MkDocs is done
+                    self.provisional()
+                except Exception:  # then wait for the whole site
+                    traceback.print_exc()
                 serving = self.server.render_missing is not None
                 continue
             if not (self.exact and self.exact.proc.poll() is not None):
                 continue
             try:
-                settled = self.settle()
+                started = self.settle()
             except OSError:  # the folders could not be swapped: say why, serve the last site
                 traceback.print_exc()
                 shutil.rmtree(self.staging, ignore_errors=True)
-                settled = False
-            if not settled and not serving:
-                return 1
-            if settled and not serving:
+                started = None
+            if started is None:
+                if not serving:
+                    return 1
+                continue
+            if not serving:
                 serving = True
                 self.server.start()
                 print(f"Serving on {self.server.url}", file=sys.stderr)
             self.server.render_missing = None  # every page is there now
-            if settled:
-                try:
-                    self.load()
-                except Exception:  # a bug here must not stop the server: saves go exact
-                    traceback.print_exc()
-                    self.served = None
+            try:
+                self.load()
+            except Exception:  # a bug here must not stop the server: saves go exact
+                traceback.print_exc()
+                self.served = None
+            print(f"Settled in {time.perf_counter() - started:.1f} s: the site is what "
+                  "`make build` makes of the content", file=sys.stderr)  # fmt: skip
 
     def close(self) -> None:
         self.stop_exact()

@@ -1,6 +1,8 @@
 """`papercat serve`: its page renderer, its two passes, and what it settles to.
 
 - LiveSite renders a page, new or old, to the same HTML as `papercat site` (mkbuild).
+- The exact pass's state, read back by the server, marks a paper saved after the pass
+  read it, so the next fast pass renders it.
 - A save while the exact pass runs stops that pass and starts it again.
 - The server itself (`python -m generator serve` in a copy of the project): an edit, a
   topic change, a new paper and a deleted paper show on the served pages; a broken file
@@ -11,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -25,7 +28,12 @@ from conftest import ROOT
 from project_copy import free_port, make_copy, stop_group
 from test_build_output import SITEMAP, file_hashes, mkdocs_config
 
-from generator.site import mkbuild
+from generator.analysis import links
+from generator.analysis.linkmodel import Model
+from generator.catalogue.load import load_tree
+from generator.catalogue.model import Catalogue, frozen_map
+from generator.catalogue.validate import validate
+from generator.site import exactpass, mkbuild
 from generator.site.livesite import LiveSite
 from generator.site.serve import Passes
 
@@ -76,6 +84,28 @@ def test_live_site_renders_pages_as_papercat_site_does(seed_docs_built, tmp_path
             assert not (served / target).parent.exists()
             continue
         assert (served / target).read_bytes() == (site / target).read_bytes(), rel
+
+
+def test_the_state_marks_papers_saved_after_the_exact_pass_read_them(tmp_path):
+    records, topic_records, _ = load_tree(ROOT / "content")
+    papers, topics, _ = validate(records, topic_records)
+    related, vectors = links.related(papers, topics, keep=True)
+    read = Catalogue(papers=papers, topics=topics, related=frozen_map(related))
+    state = tmp_path / "state.pickle"
+    exactpass.dump_state(state, read, Model.of(papers, topics, vectors))
+    # Read back with the server's check of the same files: the same papers, its objects.
+    catalogue, model = exactpass.load_state(state, Catalogue(papers=papers, topics=topics))
+    assert catalogue.papers == papers and catalogue.related == related
+    assert all(a is b for a, b in zip(model.papers, papers, strict=True))
+    # A file saved after the pass read it: that paper shows as changed, so the next
+    # fast pass renders it; a paper added meanwhile makes the state stale.
+    saved = (*papers[:3], dataclasses.replace(papers[3], abstract="Saved later."), *papers[4:])
+    catalogue, _ = exactpass.load_state(state, Catalogue(papers=saved, topics=topics))
+    assert [p.title == exactpass.CHANGED for p in catalogue.papers] == [
+        i == 3 for i in range(len(papers))
+    ]
+    with pytest.raises(exactpass.Stale):
+        exactpass.load_state(state, Catalogue(papers=papers[1:], topics=topics))
 
 
 def test_a_save_during_the_exact_pass_restarts_it(tmp_path, monkeypatch, capsys):

@@ -20,6 +20,7 @@ by rename), so a stopped pass leaves nothing half-written that the next one keep
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import sys
 import time
@@ -30,7 +31,7 @@ from generator.analysis import links
 from generator.analysis.linkmodel import Model
 from generator.build import build, cache_folder
 from generator.catalogue.memo import fingerprint
-from generator.catalogue.model import Catalogue, ContentError, Related, frozen_map
+from generator.catalogue.model import Catalogue, ContentError, Paper, Related, frozen_map
 from generator.catalogue.report import print_problems
 from generator.site import mkbuild
 from generator.site.sitemaps import split_sitemap
@@ -42,20 +43,31 @@ def pending(path: Path) -> Path:
 
 
 class Stale(ValueError):
-    """The state was made from other papers than ``content/`` has now."""
+    """The state was made from another set of papers than ``content/`` has now."""
+
+
+def digest(paper: Paper) -> bytes:
+    """What a paper is, in 16 bytes (its repr covers every field)."""
+    return hashlib.blake2b(repr(paper).encode(), digest_size=16).digest()
+
+
+# Stands in for a paper whose file changed after the exact pass read it: the next fast
+# pass then finds it changed, and renders what shows it.
+CHANGED = "\0 (changed since the exact pass read it)"
 
 
 def dump_state(path: Path, catalogue: Catalogue, model: Model) -> None:
     """Write what the fast pass needs besides the papers, which the server reads itself:
-    the related lists (as plain tuples, quick to read back) and the tf-idf model
-    (atomically, by rename)."""
+    the related lists (as plain tuples, quick to read back), the tf-idf model and a
+    digest of each paper as this pass read it (atomically, by rename)."""
     related = {pid: tuple((r.id, r.score, r.reason, r.explicit) for r in rel)
                for pid, rel in catalogue.related.items()}  # fmt: skip
-    ids = [p.id for p in catalogue.papers]
+    papers = [(p.id, digest(p)) for p in catalogue.papers]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     with tmp.open("wb") as out:
-        payload = (fingerprint(), ids, related, model.vectors, model.documents, model.incidence)
+        payload = (fingerprint(), papers, related, model.vectors, model.documents,
+                   model.incidence)  # fmt: skip
         pickle.dump(payload, out, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
 
@@ -63,19 +75,23 @@ def dump_state(path: Path, catalogue: Catalogue, model: Model) -> None:
 def load_state(path: Path, checked: Catalogue) -> tuple[Catalogue, Model]:
     """``checked`` (the server's own check of the content, without related papers) with
     the related lists and versions of the exact pass that ``dump_state`` wrote, and its
-    model; ``ValueError`` if other code wrote it, or from other papers. (Our own file in
-    .cache/, written by the exact pass.)"""
+    model. A paper whose file changed since the pass read it gets a title no file has
+    (``CHANGED``), so the next fast pass renders it. ``Stale`` if papers came or went
+    meanwhile, ``ValueError`` if other code wrote it. (Our own file in .cache/, written
+    by the exact pass.)"""
     with path.open("rb") as f:
-        code, ids, related, vectors, documents, incidence = pickle.load(f)
+        code, papers, related, vectors, documents, incidence = pickle.load(f)
     if code != fingerprint():
         raise ValueError("from another version of the generator's code")
-    if ids != [p.id for p in checked.papers]:
+    if [i for i, _ in papers] != [p.id for p in checked.papers]:
         raise Stale("made from other papers than content/ has now")
+    read = tuple(p if digest(p) == d else replace(p, title=CHANGED)
+                 for p, (_, d) in zip(checked.papers, papers, strict=True))  # fmt: skip
     lists = {pid: tuple(Related(*r) for r in items) for pid, items in related.items()}
-    catalogue = replace(checked, related=frozen_map(lists),
-                        versions=frozen_map(links.versions(checked.papers)))  # fmt: skip
+    catalogue = replace(checked, papers=read, related=frozen_map(lists),
+                        versions=frozen_map(links.versions(read)))  # fmt: skip
     topics = {t.id: t for t in checked.topics}
-    return catalogue, Model(checked.papers, topics, vectors, documents, incidence)
+    return catalogue, Model(read, topics, vectors, documents, incidence)
 
 
 def run(content: Path, docs: Path, config: Path, site: Path, staging: Path,

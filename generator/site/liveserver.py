@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -74,18 +75,64 @@ class LiveServer(LiveReloadServer):
 
 
 class ExactProcess:
-    """The exact pass, running in a process group of its own."""
+    """The exact pass, running in a process group of its own. ``fork``: in a fork of
+    this process, which has imported the generator already (a second at start-up); only
+    while this process has no other thread (the first pass, before the server and the
+    watcher start), since a fork copies only the thread that calls it."""
 
-    def __init__(self, args: list[Path]) -> None:
+    def __init__(self, args: list[Path], fork: bool = False) -> None:
+        self.started = time.perf_counter()
+        if fork:
+            self.proc: subprocess.Popen | _Child = _Child.run(args)
+            return
         # The child imports this very generator/, wherever it was imported from.
         home = str(Path(generator.__file__).resolve().parents[1])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             filter(None, [home, os.environ.get("PYTHONPATH")]))}  # fmt: skip
         cmd = [sys.executable, "-m", "generator.site.exactpass", *map(str, args)]
-        self.started = time.perf_counter()
         self.proc = subprocess.Popen(cmd, env=env, start_new_session=True)
 
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
+
+
+class _Child:
+    """A forked exact pass, waited for as ``subprocess.Popen`` is."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.returncode = pid, None
+
+    @classmethod
+    def run(cls, args: list[Path]) -> _Child:
+        from generator.site import exactpass  # the server has it loaded already
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid:
+            return cls(pid)
+        status = 2
+        try:  # the child: its own session, as Popen(start_new_session=True) makes it
+            os.setsid()
+            status = exactpass.run(*args)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode

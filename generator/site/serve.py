@@ -104,13 +104,13 @@ class Passes:
 
     # -- the passes -----------------------------------------------------------------
 
-    def start_exact(self) -> None:
+    def start_exact(self, fork: bool = False) -> None:
         self.stop_exact()
         shutil.rmtree(self.staging, ignore_errors=True)
         for made in (self.state, self.records):  # a stopped pass's, not this one's
             exactpass.pending(made).unlink(missing_ok=True)
-        self.exact = ExactProcess([self.content, self.out, self.config, self.site, self.staging,
-                             self.records, self.state])  # fmt: skip
+        self.exact = ExactProcess([self.content, self.out, self.config, self.site,
+                                   self.staging, self.records, self.state], fork)  # fmt: skip
 
     def stop_exact(self, why: str = "") -> None:
         if self.exact:
@@ -205,7 +205,7 @@ class Passes:
         both renderers' templates are compiled before the first save. ``resumed``: the
         state an earlier session left, if it is there and from this code; ``state``: the
         file to read, if not the settled one."""
-        if resumed:
+        if resumed or self._basis is None:  # (the first start: read content/ now)
             self.sources.refresh()
             self._basis = self.sources.check()[0]
         if self._basis is None:
@@ -247,7 +247,6 @@ class Passes:
         self.server.start()
         print(f"Serving on {self.server.url} (pages are rendered as they are opened until "
               "the first build is complete)", file=sys.stderr)  # fmt: skip
-        self._basis = self._basis or self.sources.check()[0]
         self.load(state=exactpass.pending(self.state))  # for a save meanwhile
 
     def resume(self) -> bool:
@@ -260,16 +259,16 @@ class Passes:
     # -- the session ----------------------------------------------------------------
 
     def run(self) -> int:
-        self.start_exact()
+        """Serve until interrupted (the first exact pass may be started already)."""
+        if self.exact is None:
+            self.start_exact()
         serving = self.resume()
         if serving:
             self.server.start()
             print(f"Serving the last session's site on {self.server.url} while it is "
                   "brought up to date", file=sys.stderr)  # fmt: skip
-        # The server's own copy of content/, read and checked (every record typed once)
-        # while the exact pass runs: what that pass reads.
-        self.sources.refresh()
-        self._basis = self.sources.check()[0]
+        # Else the server reads content/ once it serves (provisional): not while the
+        # first exact pass's generator, on both cores, decides when that is.
         while True:
             self._wait()
             if self._dirty:
@@ -330,6 +329,7 @@ def serve(content: Path, out: Path, address: str) -> int:
         f"INHERIT: mkdocs.yml\nsite_url: http://{address}/\nstrict: false\n", encoding="utf-8"
     )
     passes = Passes(content, out, address)
+    passes.start_exact(fork=True)  # before any thread starts: see ExactProcess
     observer = Observer()
     for folder in (content, Path("overrides")):
         if folder.is_dir():

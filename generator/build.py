@@ -86,13 +86,16 @@ def build(
     after_render: Callable[[Path], None] | None = None,
     cache_dir: Path | None = None,
     keep_model: bool = False,
+    after_write: Callable[[], None] | None = None,
 ) -> BuildResult:
     """Build the Markdown site for ``content`` into ``out``; raise ContentError on errors.
 
     With ``cache_dir``, per-paper results (citations, paper pages) whose inputs did not
     change since the last build come from the memo there (memo.py); the output is the
     same as without it. With ``keep_model``, the result keeps the tf-idf model that
-    related papers came from (``linkmodel``, for ``papercat serve``)."""
+    related papers came from (``linkmodel``, for ``papercat serve``); ``after_write`` is
+    called once ``out`` is complete, before the memo is saved (``papercat serve``
+    serves from then on)."""
     timer = _Timer(verbose)
     memo = Memo.in_folder(cache_dir)
     with timer.stage("load"):
@@ -172,6 +175,8 @@ def build(
             after_render(staging)  # test hook: fail "halfway" after rendering
         with timer.stage("write"):
             written = sync_tree(staging, out, rendered)
+            if after_write:
+                after_write()
             memo.save()
     model = Model.of(papers, topics, vectors) if keep_model else None
     return BuildResult(

@@ -42,6 +42,16 @@ def pending(path: Path) -> Path:
     return path.with_name(path.name + ".pending")
 
 
+def docs_written(state: Path) -> Path:
+    """The file the exact pass creates once docs/ is complete (beside ``state``)."""
+    return state.with_name(state.name + ".docs-written")
+
+
+def _mark(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)  # .cache/ is new on a fresh clone
+    path.touch()
+
+
 class Stale(ValueError):
     """The state was made from another set of papers than ``content/`` has now."""
 
@@ -99,13 +109,14 @@ def run(content: Path, docs: Path, config: Path, site: Path, staging: Path,
     """The exact pass (see the module docstring); returns the exit status."""
     start = time.perf_counter()
     try:
-        result = build(content, docs, cache_dir=cache_folder(content), keep_model=True)
+        result = build(content, docs, cache_dir=cache_folder(content), keep_model=True,
+                       after_write=lambda: _mark(docs_written(state)))  # fmt: skip
     except ContentError as exc:
         print_problems(exc.problems)
         return 1
     generated = time.perf_counter()
-    # The state first: at its first start the server serves, rendering pages as they
-    # are asked for, from here on, while MkDocs renders them all.
+    # At its first start the server serves once docs/ is written, rendering pages as
+    # they are asked for; the state comes next, then MkDocs renders every page.
     assert result.model is not None
     dump_state(pending(state), result.catalogue, result.model)
     try:

@@ -80,6 +80,7 @@ class Passes:
         self._theme_changed = False  # MkDocs' theme must be read again
         self._basis: Catalogue | None = None  # the content the exact pass reads
         self._settled = 0
+        self._loaded_early = False  # the first pass's state, before it was swapped in
 
     # -- events ---------------------------------------------------------------------
 
@@ -96,7 +97,7 @@ class Passes:
         the first start, or the end of the exact pass."""
         with self._wake:
             while not self._dirty and not (self.exact and self.exact.proc.poll() is not None):
-                if not self.site.is_dir() and exactpass.pending(self.state).is_file():
+                if self._first_start_step():
                     break
                 self._wake.wait(0.1)
             while self._dirty and time.monotonic() - self._last_event < DEBOUNCE:
@@ -109,6 +110,7 @@ class Passes:
         shutil.rmtree(self.staging, ignore_errors=True)
         for made in (self.state, self.records):  # a stopped pass's, not this one's
             exactpass.pending(made).unlink(missing_ok=True)
+        exactpass.docs_written(self.state).unlink(missing_ok=True)
         self.exact = ExactProcess([self.content, self.out, self.config, self.site,
                                    self.staging, self.records, self.state], fork)  # fmt: skip
 
@@ -236,10 +238,20 @@ class Passes:
             self.live = live
         self.served = served
 
+    def _first_start_step(self) -> str:
+        """At the first start, what the exact pass has left for the server to do:
+        "serve" once docs/ is written, "load" once its state is there too."""
+        if not self.site.is_dir():
+            return "serve" if exactpass.docs_written(self.state).is_file() else ""
+        if self.server.render_missing and self.served is None and not self._loaded_early:
+            return "load" if exactpass.pending(self.state).is_file() else ""
+        return ""
+
     def provisional(self) -> None:
-        """At the first start, once the exact pass has written docs/ and its state
-        (MkDocs still rendering every page): serve a folder with the site's assets,
-        each page rendered when it is first asked for, until that pass is swapped in."""
+        """At the first start, once the exact pass has written docs/ (its generator
+        saving its cache, MkDocs still to render every page): serve a folder with the
+        site's assets, each page rendered when it is first asked for, until that pass
+        is swapped in."""
         self.site.mkdir(parents=True, exist_ok=True)
         live = LiveSite(self.config, self.site)
         live.copy_static()
@@ -247,7 +259,6 @@ class Passes:
         self.server.start()
         print(f"Serving on {self.server.url} (pages are rendered as they are opened until "
               "the first build is complete)", file=sys.stderr)  # fmt: skip
-        self.load(state=exactpass.pending(self.state))  # for a save meanwhile
 
     def resume(self) -> bool:
         """Serve the site an earlier session left, if it is there; True if it is."""
@@ -274,12 +285,20 @@ class Passes:
             if self._dirty:
                 self.fast()
                 continue
-            if not self.site.is_dir() and exactpass.pending(self.state).is_file():
+            step = self._first_start_step()
+            if step == "serve":
                 try:  # the first start: serve before MkDocs is done
                     self.provisional()
                 except Exception:  # then wait for the whole site
                     traceback.print_exc()
                 serving = self.server.render_missing is not None
+                continue
+            if step == "load":  # for a save before the first pass is swapped in
+                self._loaded_early = True
+                try:
+                    self.load(state=exactpass.pending(self.state))
+                except Exception:  # a bug here must not stop the server: saves go exact
+                    traceback.print_exc()
                 continue
             if not (self.exact and self.exact.proc.poll() is not None):
                 continue

@@ -4,9 +4,10 @@ For each catalogue size N it writes a synthetic catalogue (bench/synth.py) into 
 temporary folder and times, with peak memory, what `make build` runs: the generator,
 then MkDocs and the link check (generator/site/sitebuild.py). It then edits one abstract
 and moves another paper to a new topic, and times the rebuild (`make build` again,
-with its cache) and `make serve`'s reload (the generator in a warm process, then the
-incremental site build). Beside it, stock MkDocs + Material (its own search plugin
-on) builds the same papers as plain Markdown pages. Then search is measured in
+with its cache). Beside it, stock MkDocs + Material (its own search plugin
+on) builds the same papers as plain Markdown pages. Then `make serve` is timed from
+outside beside stock `mkdocs serve --dirty` (bench/serveloop.py): start-up, and for
+saves of four kinds the time until the served page shows each and until it settles. Then search is measured in
 headless Chromium (Debian's /usr/bin/chromium via Playwright) on both sites: bytes
 downloaded for search, time from the first focus of the search box until the index
 is ready, and the time from each keystroke to its results on screen.
@@ -29,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import phone
+from bench import phone, serveloop
 from bench.measure import folder_bytes, measure_browser, paper_page_kb, site_figures
 from bench.report import report, verdict
 from bench.synth import make_catalogue
@@ -102,25 +103,6 @@ def edit_catalogue(content: Path, round_: int) -> None:
                         encoding="utf-8")  # fmt: skip
 
 
-# `make serve`'s reload, measured in one warm process as the server runs it: the
-# generator in-process after an edit, then the site rebuilt incrementally.
-RELOAD = """
-import sys, time
-from pathlib import Path
-from bench.run import edit_catalogue
-from generator.build import build, cache_folder
-from generator.site.sitebuild import build_site
-content, docs, config, site = map(Path, sys.argv[1:5])
-build(content, docs, cache_dir=cache_folder(content))
-edit_catalogue(content, 2)
-t0 = time.perf_counter()
-build(content, docs, cache_dir=cache_folder(content))
-t1 = time.perf_counter()
-build_site(config, site)
-print(f"{t1 - t0:.3f} {time.perf_counter() - t1:.3f}")
-"""
-
-
 def make_build(work: Path, content: Path) -> tuple[float, int, dict[str, float]]:
     """`make build`: the generator, then MkDocs + link check (generator/site/sitebuild.py).
     Returns seconds, peak memory and the stage times."""
@@ -140,19 +122,21 @@ def make_build(work: Path, content: Path) -> tuple[float, int, dict[str, float]]
 
 
 def rebuilds(work: Path, content: Path, ours: dict) -> None:
-    """After an edit: `make build` again, then `make serve`'s reload in a warm process."""
+    """After an edit: `make build` again (with its caches)."""
     n = ours["papers"]
     print(f"[{n}] make build after an edit (papercat)", file=sys.stderr)
     edit_catalogue(content, 1)
     ours["rebuild_s"], _, ours["rebuild_stages_ms"] = make_build(work, content)
-    print(f"[{n}] serve reload after an edit (papercat)", file=sys.stderr)
-    out = subprocess.run(
-        [sys.executable, "-c", RELOAD, str(content), str(work / "docs"),
-         str(mkdocs_config(work, False)), str(work / "site")],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout.split()  # fmt: skip
-    ours["reload_generator_s"], ours["reload_site_s"] = float(out[0]), float(out[1])
-    ours["reload_s"] = ours["reload_generator_s"] + ours["reload_site_s"]
+
+
+def serve_loop(work: Path, content: Path, result: dict[str, dict], rounds: int) -> None:
+    """`make serve` and stock `mkdocs serve --dirty`, timed from outside (serveloop.py)."""
+    n = result["papercat"]["papers"]
+    print(f"[{n}] make serve: start-up, then {rounds} rounds of four saves", file=sys.stderr)
+    result["papercat"]["serve"] = serveloop.ours(work, content, rounds)
+    if "stock" in result:
+        print(f"[{n}] stock mkdocs serve --dirty: start-up, then {rounds} rounds", file=sys.stderr)
+        result["stock"]["serve"] = serveloop.stock(work, mkdocs_config(work, True), rounds)
 
 
 def zensical_build(work: Path, n: int) -> dict[str, float]:
@@ -205,6 +189,7 @@ def bench_size(
     edits: bool = True,
     repeat: int = 1,
     lighthouse: bool = True,
+    serve_rounds: int = 5,
 ) -> dict[str, dict]:
     work = base / f"n{n}"
     work.mkdir()
@@ -230,6 +215,8 @@ def bench_size(
                            **site_figures(work / "site-stock", stock=True)}  # fmt: skip
     if repeat > 1:
         full_builds(work, content, result, repeat)
+    if edits and serve_rounds > 0:
+        serve_loop(work, content, result, serve_rounds)
     if browser:
         for name, folder in (("papercat", site), ("stock", work / "site-stock")):
             if name in result:
@@ -254,8 +241,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-browser", action="store_true", help="skip the search timings")
     parser.add_argument("--no-zensical", action="store_true", help="skip the Zensical build")
     parser.add_argument(
-        "--no-edits", action="store_true", help="skip the rebuild and reload after an edit"
-    )
+        "--no-edits", action="store_true",
+        help="skip the rebuild after an edit and the serve measurements",
+    )  # fmt: skip
+    parser.add_argument(
+        "--serve-rounds", type=int, default=5, metavar="N",
+        help="rounds of the four saves timed in make serve (0: none)",
+    )  # fmt: skip
     parser.add_argument(
         "--repeat", type=int, default=1, metavar="N",
         help="N clean full builds of each, ours and stock in turn; medians are reported",
@@ -285,6 +277,7 @@ def main(argv: list[str] | None = None) -> None:
                 not args.no_edits,
                 max(1, args.repeat),
                 lighthouse,
+                args.serve_rounds,
             )
             print(report({n: results[n]}), file=sys.stderr)
     machine = (

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.analysis import fieldmap, links
+from generator.analysis.linkmodel import Model
 from generator.catalogue.handwritten import load_pages
 from generator.catalogue.load import display_path, load_tree
 from generator.catalogue.memo import Memo, Part
@@ -43,6 +44,7 @@ class BuildResult:
     seconds: float = 0.0  # wall time: search overlaps links
     reused: int = 0  # per-paper results taken from the memo (memo.py)
     computed: int = 0  # ... and computed
+    model: Model | None = None  # with build(keep_model=True): for serve's fast pass
 
 
 class _Timer:
@@ -85,12 +87,18 @@ def build(
     after_render: Callable[[Path], None] | None = None,
     cache_dir: Path | None = None,
     limits: Limits = DEFAULT,
+    keep_model: bool = False,
+    after_write: Callable[[], None] | None = None,
 ) -> BuildResult:
     """Build the Markdown site for ``content`` into ``out``; raise ContentError on errors.
 
     With ``cache_dir``, per-paper results (citations, paper pages) whose inputs did not
     change since the last build come from the memo there (memo.py); the output is the
-    same as without it. ``limits`` says when a long page is split (tests lower them)."""
+    same as without it. ``limits`` says when a long page is split (tests lower them).
+    With ``keep_model``, the result keeps the tf-idf model that
+    related papers came from (``linkmodel``, for ``papercat serve``); ``after_write`` is
+    called once ``out`` is complete, before the memo is saved (``papercat serve``
+    serves from then on)."""
     timer = _Timer(verbose)
     memo = Memo.in_folder(cache_dir)
     with timer.stage("load"):
@@ -127,7 +135,7 @@ def build(
         child = Forked(lambda: memo.apart(search_and_map))
         try:
             with timer.stage("links"):
-                related = links.related_papers(papers, topics)
+                related, vectors = links.related(papers, topics, keep=keep_model)
                 versions = links.versions(papers)
         except BaseException:
             child.cancel()
@@ -170,9 +178,12 @@ def build(
             after_render(staging)  # test hook: fail "halfway" after rendering
         with timer.stage("write"):
             written = sync_tree(staging, out, rendered)
+            if after_write:
+                after_write()
             memo.save()
+    model = Model.of(papers, topics, vectors) if keep_model else None
     return BuildResult(
-        catalogue, problems, timer.timings, written, timer.elapsed(), memo.hits, memo.misses
+        catalogue, problems, timer.timings, written, timer.elapsed(), memo.hits, memo.misses, model
     )
 
 

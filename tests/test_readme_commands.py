@@ -26,7 +26,11 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 _COMMAND = re.compile(r"`((?:[A-Z_]+=\S+ )*(?:make [a-z][\w-]*|python -m|papercat)\b[^`]*)`")
 _SHELL_BLOCK = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
 # Placeholders the README uses, and what the tests put in their place.
-PLACEHOLDERS = {"SITE_DIR": "site", "[--entries N]": "--entries 300"}
+PLACEHOLDERS = {
+    "SITE_DIR": "site",
+    "[--entries N]": "--entries 300",
+    "[--papers N] [--edits N]": "--papers 40 --edits 1",
+}
 QUICK_BENCH = 'SIZES=50 BENCH_ARGS="--no-browser --no-zensical --no-edits"'
 
 
@@ -99,6 +103,11 @@ def check_nothing(project: Path, done) -> None:
     pass
 
 
+def check_serve_harness(project: Path, done) -> None:
+    assert "40 papers, 1 saves of each kind" in done.stdout
+    assert re.search(r"(?m)^  all +median +\d", done.stdout)
+
+
 CHECKS = {
     "make build": check_make_build,
     "papercat linkcheck SITE_DIR": check_linkcheck,
@@ -112,6 +121,7 @@ CHECKS = {
     "papercat --help": check_help,
     "python -m generator --help": check_help,
     "python -m bench.import_bench [--entries N]": check_nothing,
+    "python -m bench.serve_harness [--papers N] [--edits N]": check_serve_harness,
 }
 # Run elsewhere, or here in a form the README itself gives.
 ELSEWHERE = {

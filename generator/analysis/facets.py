@@ -11,7 +11,7 @@ import functools
 import unicodedata
 import urllib.parse
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from generator.catalogue.model import Catalogue, Paper
@@ -73,6 +73,7 @@ def _filing(text: str) -> tuple[str, str, str]:
     return (first.upper() if "a" <= first <= "z" else "#"), folded, text.lower()
 
 
+@functools.lru_cache(maxsize=1 << 18)  # author names recur in every build of a serve session
 def _ascii_slug(text: str) -> str:
     """'Łukasz Kaiser' -> 'lukasz-kaiser'; 'x' when nothing ASCII is left."""
     words = "".join(c if c.isalnum() else " " for c in _fold(text)).split()
@@ -93,35 +94,78 @@ def _slugs(values: Iterable[str]) -> dict[str, str]:
 
 
 def by_title(papers: Iterable[Paper]) -> tuple[Paper, ...]:
+    papers = tuple(papers)
+    if len(papers) < 2:  # most authors have one paper: no key to make
+        return papers
     return tuple(sorted(papers, key=lambda p: (p.title.lower(), p.id)))
+
+
+# name, plural, title, sort key of the values, papers a value needs for a page, what a
+# long index is filed by. Names sort by their letter, accents folded (Ł with L), so that
+# each letter of an index is one run.
+_SPECS: tuple[tuple[str, str, str, Callable[[str], object], int, str], ...] = (
+    ("year", "years", "Papers by year", lambda v: (-int(v),), 1, ""),
+    ("venue", "venues", "Papers by venue", lambda v: (*_filing(v), v), 1, "name"),
+    ("author", "authors", "Papers by author", lambda v: (*_filing(_sort_name(v)), v),
+     AUTHOR_PAGE_MIN, "family name"),
+)  # fmt: skip
+
+
+def values(name: str, paper: Paper) -> tuple[str, ...]:
+    """The values of the facet ``name`` that ``paper`` has: its year, venue or authors."""
+    if name == "year":
+        return (str(paper.year),) if paper.year else ()
+    if name == "venue":
+        return (paper.venue,) if paper.venue else ()
+    return tuple(dict.fromkeys(paper.authors))
 
 
 def facets(catalogue: Catalogue) -> dict[str, Facet]:
     """The facets that have data, keyed by name; an empty catalogue field has none."""
-    years: dict[str, list[Paper]] = defaultdict(list)
-    venues: dict[str, list[Paper]] = defaultdict(list)
-    authors: dict[str, list[Paper]] = defaultdict(list)
+    groups: dict[str, dict[str, list[Paper]]] = {name: defaultdict(list) for name, *_ in _SPECS}
     for p in catalogue.papers:
-        if p.year:
-            years[str(p.year)].append(p)
-        if p.venue:
-            venues[p.venue].append(p)
-        for name in dict.fromkeys(p.authors):
-            authors[name].append(p)
+        for name, *_ in _SPECS:
+            for value in values(name, p):
+                groups[name][value].append(p)
     out: dict[str, Facet] = {}
-    # Names sort by their letter, accents folded (Ł with L), so that each letter of an
-    # index is one run.
-    specs = [
-        ("year", "years", "Papers by year", years, lambda v: (-int(v),), 1, ""),
-        ("venue", "venues", "Papers by venue", venues, lambda v: (*_filing(v), v), 1, "name"),
-        ("author", "authors", "Papers by author", authors,
-         lambda v: (*_filing(_sort_name(v)), v), AUTHOR_PAGE_MIN, "family name"),
-    ]  # fmt: skip
-    for name, plural, title, groups, key, least, filed in specs:
-        if groups:
-            order = sorted(groups, key=key)
-            out[name] = Facet(name, plural, title, {v: by_title(groups[v]) for v in order},
+    for name, plural, title, key, least, filed in _SPECS:
+        if groups[name]:
+            order = sorted(groups[name], key=key)
+            out[name] = Facet(name, plural, title, {v: by_title(groups[name][v]) for v in order},
                               _slugs(order), least, filed)  # fmt: skip
+    return out
+
+
+def updated(
+    found: dict[str, Facet], before: Iterable[Paper], after: Iterable[Paper]
+) -> dict[str, Facet]:
+    """``facets`` of a catalogue after an edit: ``found``, the facets before it, with the
+    papers ``before`` (the old versions of the papers changed or removed) taken out and
+    ``after`` (their new versions, and new papers) put in. The same facets as grouping
+    every paper again, in a fraction of the time (``papercat serve``'s fast pass)."""
+    before, after = tuple(before), tuple(after)
+    out: dict[str, Facet] = {}
+    for name, plural, title, key, least, filed in _SPECS:
+        old = found.get(name)
+        groups = dict(old.groups) if old else {}
+        for paper in before:
+            for value in values(name, paper):
+                left = tuple(p for p in groups.get(value, ()) if p.id != paper.id)
+                if left:
+                    groups[value] = left
+                else:
+                    groups.pop(value, None)
+        for paper in after:
+            for value in values(name, paper):
+                groups[value] = by_title((*groups.get(value, ()), paper))
+        if not groups:
+            continue
+        if old and groups.keys() == old.groups.keys():  # same values: same order and slugs
+            order, slugs = list(old.groups), old.slugs
+        else:
+            order = sorted(groups, key=key)
+            slugs = _slugs(order)
+        out[name] = Facet(name, plural, title, {v: groups[v] for v in order}, slugs, least, filed)
     return out
 
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
@@ -26,7 +27,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sparse_dot_topn import sp_matmul_topn
 from threadpoolctl import threadpool_limits
 
-from generator.analysis.terms import count_terms
+from generator.analysis.terms import Terms, count_terms
 from generator.catalogue.model import Paper, Related, Topic
 
 MAX_RELATED = 8
@@ -56,9 +57,28 @@ def _documents(papers: Sequence[Paper], topics: dict[str, Topic]) -> list[str]:
     return [f"{p.title} {p.title} {p.abstract} {topic_words(p)}" for p in papers]
 
 
+@dataclass(frozen=True)
+class Vectors:
+    """Tf-idf rows and how they were made. ``matrix`` and ``names`` are what related
+    papers use; with ``keep``, also the counted terms, their idf and each counted
+    column's place among the shared ones (-1: dropped), for ``linkmodel``."""
+
+    matrix: csr_matrix
+    names: np.ndarray
+    terms: Terms | None = None
+    idf: np.ndarray | None = None
+    shared: np.ndarray | None = None
+
+
 def _tfidf(documents: list[str]) -> tuple[csr_matrix, np.ndarray]:
-    """Tf-idf rows (L2-normalised, columns in term order) and their terms; terms in
-    over half the papers say little."""
+    """Tf-idf rows (L2-normalised, columns in term order) and their terms."""
+    vectors = _vectorise(documents)
+    return vectors.matrix, vectors.names
+
+
+def _vectorise(documents: list[str], keep: bool = False) -> Vectors:
+    """Tf-idf rows and their terms (``Vectors``); terms in over half the papers say
+    little."""
     # In a tiny catalogue every term is in half the papers, so only prune when large.
     max_df = 0.5 if len(documents) >= 20 else 1.0
     # scikit-learn's TfidfVectorizer(stop_words="english", ngram_range=(1, 2), max_df=...)
@@ -66,16 +86,21 @@ def _tfidf(documents: list[str]) -> tuple[csr_matrix, np.ndarray]:
     try:
         counts, terms = count_terms(documents, max_df=max_df)
     except ValueError:  # no terms at all (only stop words): topics alone decide
-        return csr_matrix((len(documents), 1)), np.array([""])
-    matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+        return Vectors(csr_matrix((len(documents), 1)), np.array([""]))
+    transformer = TfidfTransformer(sublinear_tf=True)
+    matrix = transformer.fit_transform(counts).tocsr()
     if not matrix.nnz:
-        return matrix, terms.names()
+        return Vectors(matrix, terms.names())
     # A term in one paper only adds to no similarity: drop it after normalising, so
     # products and the LSA projection work on a fraction of the columns.
     shared = np.flatnonzero(np.bincount(matrix.indices, minlength=matrix.shape[1]) >= 2)
     matrix = matrix[:, shared].tocsr()
     matrix.sort_indices()
-    return matrix, terms.names(shared)
+    if not keep:
+        return Vectors(matrix, terms.names(shared))
+    place = np.full(counts.shape[1], -1, dtype=np.int64)
+    place[shared] = np.arange(len(shared))
+    return Vectors(matrix, terms.names(shared), terms, transformer.idf_, place)
 
 
 def _key_terms(matrix: csr_matrix, pairs: list[tuple[int, int]], n: int = 3) -> list[list[int]]:
@@ -241,47 +266,80 @@ def related_papers(
     papers: Sequence[Paper], topics: Sequence[Topic]
 ) -> dict[str, tuple[Related, ...]]:
     """For each paper id, 3-8 related papers: explicit ones and backlinks first."""
-    by_id = {p.id: p for p in papers}
+    return related(papers, topics)[0]
+
+
+def related(
+    papers: Sequence[Paper], topics: Sequence[Topic], *, keep: bool = False
+) -> tuple[dict[str, tuple[Related, ...]], Vectors | None]:
+    """``related_papers``, and with ``keep`` the tf-idf it came from (``Vectors``, for
+    ``linkmodel``: relating an edited paper to the others without scoring every pair)."""
     topic_map = {t.id: t for t in topics}
+    explicit = explicit_links(papers)
+    if len(papers) < 2:
+        return {p.id: () for p in papers}, None
+    vectors = _vectorise(_documents(papers, topic_map), keep)
+    matrix = vectors.matrix
+    incidence = _incidence(papers)
+    if len(papers) <= EXACT_LIMIT or matrix.shape[1] <= LSA_DIMENSIONS:
+        keep_ = min(len(papers) - 1, CANDIDATES)
+        index, score = _exact_candidates(matrix, incidence, keep_)
+    else:
+        keep_ = min(len(papers) - 1, LSA_CANDIDATES)
+        index, score = _lsa_candidates(matrix, incidence, keep_)
+    chosen = {
+        i: choose(explicit[paper.id], ((papers[j].id, value) for j, value in zip(
+            index[i].tolist(), score[i].tolist(), strict=True)))
+        for i, paper in enumerate(papers)
+    }  # fmt: skip
+    out = with_reasons(papers, chosen, matrix, vectors.names, topic_map)
+    return out, vectors if keep else None
+
+
+def explicit_links(papers: Sequence[Paper]) -> dict[str, dict[str, str]]:
+    """Paper id -> the papers it lists as related and those that list it, with why."""
+    ids = {p.id for p in papers}
     explicit: dict[str, dict[str, str]] = defaultdict(dict)
     for p in papers:
         for target in p.related:
-            if target in by_id and target != p.id:
+            if target in ids and target != p.id:
                 explicit[p.id].setdefault(target, "listed as related")
                 explicit[target].setdefault(p.id, "lists this paper as related")
-    if len(papers) < 2:
-        return {p.id: () for p in papers}
-    matrix, terms = _tfidf(_documents(papers, topic_map))
-    incidence = _incidence(papers)
-    if len(papers) <= EXACT_LIMIT or matrix.shape[1] <= LSA_DIMENSIONS:
-        keep = min(len(papers) - 1, CANDIDATES)
-        index, score = _exact_candidates(matrix, incidence, keep)
-    else:
-        keep = min(len(papers) - 1, LSA_CANDIDATES)
-        index, score = _lsa_candidates(matrix, incidence, keep)
-    chosen: dict[int, list[Related]] = {}
-    pairs: list[tuple[int, int]] = []
-    for i, paper in enumerate(papers):
-        mine = chosen[i] = [
-            Related(t, 1.0, why, explicit=True) for t, why in sorted(explicit[paper.id].items())
-        ]
-        for j, value in zip(index[i].tolist(), score[i].tolist(), strict=True):
-            if len(mine) >= MAX_RELATED or value < 0:
-                break
-            if papers[j].id in explicit[paper.id]:
-                continue
-            if value < MIN_SCORE and len(mine) >= MIN_RELATED:
-                break
-            mine.append(Related(papers[j].id, round(value, 4), ""))
-            pairs.append((i, j))
+    return explicit
+
+
+def choose(explicit: dict[str, str], candidates: Iterable[tuple[str, float]]) -> list[Related]:
+    """A paper's related papers: its explicit links, then its best candidates (id and
+    score, best first) up to ``MAX_RELATED``, those under ``MIN_SCORE`` only to reach
+    ``MIN_RELATED``. The candidates' reasons are left empty (``with_reasons``)."""
+    mine = [Related(t, 1.0, why, explicit=True) for t, why in sorted(explicit.items())]
+    for pid, value in candidates:
+        if len(mine) >= MAX_RELATED or value < 0:
+            break
+        if pid in explicit:
+            continue
+        if value < MIN_SCORE and len(mine) >= MIN_RELATED:
+            break
+        mine.append(Related(pid, round(value, 4), ""))
+    return mine
+
+
+def with_reasons(
+    papers: Sequence[Paper], chosen: dict[int, list[Related]], matrix: csr_matrix,
+    names: np.ndarray, topics: dict[str, Topic],
+) -> dict[str, tuple[Related, ...]]:  # fmt: skip
+    """The chosen lists (by row of ``papers`` and ``matrix``) with each candidate's
+    reason: the topics and the terms the two papers share."""
+    row = {p.id: k for k, p in enumerate(papers)}
+    pairs = [(i, row[r.id]) for i, mine in chosen.items() for r in mine if not r.explicit]
     words = iter(_key_terms(matrix, pairs))
     out: dict[str, tuple[Related, ...]] = {}
-    for i, paper in enumerate(papers):
-        items = []
-        for r in chosen[i]:
+    for i, mine in chosen.items():
+        paper, items = papers[i], []
+        for r in mine:
             if not r.explicit:
-                terms_ = [str(terms[k]) for k in next(words)]
-                r = Related(r.id, r.score, _reason(paper, by_id[r.id], topic_map, terms_))
+                shared = [str(names[k]) for k in next(words)]
+                r = Related(r.id, r.score, _reason(paper, papers[row[r.id]], topics, shared))
             items.append(r)
         out[paper.id] = tuple(items)
     return out

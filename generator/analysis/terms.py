@@ -23,8 +23,10 @@ last bit; links.py rounds where that could decide a tie.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -45,6 +47,8 @@ class Terms:
     words: list[str]
     first: np.ndarray
     second: np.ndarray
+    # Keys of the terms left out for being in over ``max_df`` of the documents.
+    pruned: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def name(self, column: int) -> str:
         """The term of a column, as scikit-learn writes it ("scaling laws")."""
@@ -55,6 +59,39 @@ class Terms:
         """The terms of these columns (all: ``get_feature_names_out``)."""
         wanted = range(len(self.first)) if columns is None else columns
         return np.array([self.name(k) for k in wanted], dtype=object)
+
+    @cached_property
+    def _rank(self) -> dict[str, int]:
+        return {w: k for k, w in enumerate(self.words)}
+
+    @cached_property
+    def _keys(self) -> np.ndarray:
+        return self.first * (len(self.words) + 1) + self.second
+
+    def count(self, document: str) -> tuple[Counter[int], Counter[tuple[str, ...]]]:
+        """One more document's terms, tokenised as ``count_terms`` does: the counts of
+        the columns it shares with these terms, and of the terms these lack (as word
+        tuples); the pruned terms are left out, as they were for every document."""
+        tokens = [w for w in TOKEN.findall(document.lower()) if w not in ENGLISH_STOP_WORDS]
+        ids = [self._rank.get(w, -1) for w in tokens]
+        width = len(self.words) + 1
+        grams: list[tuple[int, tuple[str, ...]]] = [
+            (a * width if a >= 0 else -1, (w,)) for a, w in zip(ids, tokens, strict=True)
+        ]
+        grams += [
+            (a * width + b + 1 if a >= 0 and b >= 0 else -1, (v, w))
+            for a, b, v, w in zip(ids, ids[1:], tokens, tokens[1:], strict=False)
+        ]  # fmt: skip
+        keys = np.array([key for key, _ in grams], dtype=np.int64)
+        column = np.minimum(np.searchsorted(self._keys, keys), max(0, len(self._keys) - 1))
+        found = (keys >= 0) & (self._keys[column] == keys) if len(self._keys) else keys < -1
+        left_out = np.isin(keys, self.pruned)
+        known: Counter[int] = Counter(column[found].tolist())
+        new: Counter[tuple[str, ...]] = Counter(
+            words for (_, words), hit, out in zip(grams, found, left_out, strict=True)
+            if not hit and not out
+        )  # fmt: skip
+        return known, new
 
 
 def count_terms(documents: Sequence[str], *, max_df: float = 1.0) -> tuple[csr_matrix, Terms]:
@@ -81,6 +118,7 @@ def count_terms(documents: Sequence[str], *, max_df: float = 1.0) -> tuple[csr_m
     mask = np.bincount(cols, minlength=len(columns)) <= max_df * len(documents)
     if not mask.any():
         raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
+    pruned = columns[~mask]
     if not mask.all():
         kept = mask[cols]
         rows, cols, counts = rows[kept], (np.cumsum(mask) - 1)[cols[kept]], counts[kept]
@@ -90,7 +128,7 @@ def count_terms(documents: Sequence[str], *, max_df: float = 1.0) -> tuple[csr_m
     # Cells come row by row and, within a row, by key: the indices are sorted.
     matrix = csr_matrix((counts, cols, indptr), shape=(len(documents), len(columns)))
     matrix.has_sorted_indices = True
-    return matrix, Terms(words, columns // width, columns % width)
+    return matrix, Terms(words, columns // width, columns % width, pruned)
 
 
 def _word_numbers(

@@ -6,6 +6,7 @@ contributor sees all their mistakes in one run.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -106,10 +107,31 @@ def validate_topics(records: list[Record]) -> tuple[tuple[Topic, ...], list[Prob
     return tuple(topics[k] for k in sorted(topics)), problems
 
 
+@functools.lru_cache(maxsize=1 << 18)  # the same paths in every check of a serve session
+def _stem(path: str) -> str:
+    return PurePosixPath(path).stem
+
+
+# What _paper made of a record, by path: (the record, its paper, its problems).
+Typed = dict[str, tuple[Record, Paper | None, list[Problem]]]
+
+
+def _typed(rec: Record, problems: list[Problem], typed: Typed | None) -> Paper | None:
+    """``_paper(rec)``, or what it gave for this very record object before (``typed``)."""
+    if typed is None:
+        return _paper(rec, problems)
+    hit = typed.get(rec.path)
+    if hit is None or hit[0] is not rec:
+        found: list[Problem] = []
+        hit = typed[rec.path] = (rec, _paper(rec, found), found)
+    problems += hit[2]
+    return hit[1]
+
+
 def _paper(rec: Record, problems: list[Problem]) -> Paper | None:
     """Type-check one record; cross-references are checked later with the whole set."""
     before = len(problems)
-    pid = PurePosixPath(rec.path).stem
+    pid = _stem(rec.path)
     message = fields.check_id(pid)
     if message:
         problems.append(Problem(rec.path, 1, "id", f"file name: {message}"))
@@ -161,6 +183,7 @@ def _paper(rec: Record, problems: list[Problem]) -> Paper | None:
     )
 
 
+@functools.lru_cache(maxsize=1 << 18)  # titles recur in every check of a serve session
 def normalise_title(title: str) -> str:
     """Case-, accent- and punctuation-insensitive form used to spot duplicates."""
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
@@ -214,6 +237,20 @@ def _newer(paper: Paper) -> tuple:
 
 
 def similar_titles(titles: list[str]) -> dict[tuple[int, int], int]:
+    """``_similar_titles`` of these titles, kept for the next call with the same titles
+    (``papercat serve`` checks the catalogue after every save; most keep every title)."""
+    key = tuple(titles)
+    if _LAST_TITLES and _LAST_TITLES[0] == key:
+        return dict(_LAST_TITLES[1])
+    found = _similar_titles(titles)
+    _LAST_TITLES[:] = [key, dict(found)]
+    return found
+
+
+_LAST_TITLES: list = []  # [titles, what _similar_titles found]
+
+
+def _similar_titles(titles: list[str]) -> dict[tuple[int, int], int]:
     """Pairs (i, j), i < j, of titles at least NEAR_DUPLICATE similar, with their score.
 
     Blocking instead of all pairs (100,000 titles would be 5 billion comparisons): a
@@ -285,13 +322,15 @@ def _duplicates(papers: list[Paper], records: dict[str, Record], problems: list[
 
 
 def validate(
-    paper_records: list[Record], topic_records: list[Record]
+    paper_records: list[Record], topic_records: list[Record], typed: Typed | None = None
 ) -> tuple[tuple[Paper, ...], tuple[Topic, ...], list[Problem]]:
-    """Type-check everything and cross-check ids, references and duplicates."""
+    """Type-check everything and cross-check ids, references and duplicates. With
+    ``typed`` (kept by the caller between checks, as ``papercat serve`` does), a record
+    object checked before is not type-checked again: only edited files are."""
     topics, problems = validate_topics(topic_records)
     topic_ids = {t.id for t in topics}
-    records = {PurePosixPath(r.path).stem: r for r in paper_records}
-    papers = [p for p in (_paper(r, problems) for r in paper_records) if p is not None]
+    records = {_stem(r.path): r for r in paper_records}
+    papers = [p for p in (_typed(r, problems, typed) for r in paper_records) if p is not None]
     papers.sort(key=lambda p: p.id)
     _references(papers, records, topic_ids, problems)
     _duplicates(papers, records, problems)

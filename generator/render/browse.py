@@ -123,29 +123,43 @@ def table_json(catalogue: Catalogue) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+def wanted_listing(folder: str, total: int, size: int, wanted: Callable[[str], bool]) -> bool:
+    """Whether any page of a listing of ``total`` papers, ``size`` a page, at ``folder``
+    is ``wanted``."""
+    pages = max(1, -(-total // size))
+    return any(wanted(f"{folder}.md" if n == 1 else f"{folder}/page/{n}.md")
+               for n in range(1, pages + 1))  # fmt: skip
+
+
 def write_pages(
     catalogue: Catalogue,
     write: Writer,
     emit: Callable[[str, str], None],
     listing: Writer,
     limits: Limits = DEFAULT,
+    found: dict[str, Facet] | None = None,
+    wanted: Callable[[str], bool] = lambda rel: True,
 ) -> dict[str, Facet]:
-    """Write All papers, its data file and the facet pages; return the facets. A value's
-    pages go through ``listing``, with only what they show (render.py keeps them);
-    ``limits`` says how many papers a listing page and how many values an index page
-    shows."""
-    found = facets(catalogue)
-    first = by_title(catalogue.papers)[:FIRST_ROWS]
-    has_years = "year" in found
-    emit(TABLE_DATA, table_json(catalogue))
-    head = listing_head("All papers", TABLE_DESCRIPTION)
+    """Write All papers, its data file and the facet pages; return the facets (``found``,
+    if already known). A value's pages go through ``listing``, with only what they show
+    (render.py keeps them); ``limits`` says how many papers a listing page and how many
+    values an index page shows. Only files ``wanted`` (by Markdown path) are made."""
+    found = facets(catalogue) if found is None else found
+    if wanted(TABLE_DATA):
+        emit(TABLE_DATA, table_json(catalogue))
     paged = browsable(found)
-    write("all-papers.md", "all-papers.md.j2", base="../", first=first, has_years=has_years,
-          data=TABLE_DATA, facets=paged, head=head)  # fmt: skip
+    if wanted("all-papers.md"):
+        write("all-papers.md", "all-papers.md.j2", base="../",
+              first=by_title(catalogue.papers)[:FIRST_ROWS], has_years="year" in found,
+              data=TABLE_DATA, facets=paged,
+              head=listing_head("All papers", TABLE_DESCRIPTION))  # fmt: skip
     for facet in paged.values():
         _index_pages(facet, write, limits.index_page)
         label = {"name": facet.name, "plural": facet.plural, "title": facet.title}
         for value, papers in facet.paged.items():
+            folder = f"{facet.plural}/{facet.slugs[value]}"
+            if not wanted_listing(folder, len(papers), limits.listing_page, wanted):
+                continue
             for pager, shown in paginate(papers, limits.listing_page):
                 listing(pager.markdown(f"{facet.plural}/{facet.slugs[value]}"), "facet.md.j2",
                         base="../../" + pager.up, facet=label, value=value,

@@ -10,10 +10,11 @@ exactly as written. Front-matter values are HTML-escaped too, because Material p
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
@@ -147,6 +148,7 @@ def paper_view(
     }
 
 
+@functools.cache  # one per process: templates compiled once, for every build of a serve session
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("generator.render", "templates"),
@@ -196,9 +198,10 @@ class _PaperPages:
     the child's memo entries come back with its pages."""
 
     def __init__(
-        self, catalogue: Catalogue, facets: dict[str, Facet], memo: Memo, env: Environment
-    ) -> None:
-        papers, self._memo = catalogue.papers, memo
+        self, catalogue: Catalogue, facets: dict[str, Facet], memo: Memo, env: Environment,
+        papers: Sequence[Paper],
+    ) -> None:  # fmt: skip
+        self._memo = memo
         many = len(papers) >= PARALLEL_FROM and jobs() > 1
         cut = len(papers) // 2 if many else len(papers)
         self._mine = lambda: _paper_texts(catalogue, facets, memo, env, papers[:cut])
@@ -238,6 +241,9 @@ def render_pages(
     memo: Memo | None = None,
     field_map: fieldmap.FieldMap | Callable[[], fieldmap.FieldMap] | None = None,
     limits: Limits = DEFAULT,
+    *,
+    only: Container[str] | None = None,
+    facets: dict[str, Facet] | None = None,
 ) -> dict[str, str]:
     """Every page of the site as Markdown, by path relative to ``docs/``, with the data
     files the pages load (``all-papers.json``, the map's files). Paper pages
@@ -246,7 +252,10 @@ def render_pages(
     build's waits for the forked child that makes it, so the other pages are rendered
     meanwhile). ``limits`` says when a long page is split. Kept in memory: the build
     compares them with ``docs/`` and writes only the changed ones (creating 10,000 files
-    in a staging folder took seconds)."""
+    in a staging folder took seconds).
+
+    With ``only``, just the files whose paths are ``in`` it (``papercat serve``'s fast
+    pass, render/affected.py); ``facets``: the catalogue's, if already known."""
     env = environment()
     memo = memo or Memo()
     topic_counts = counts(catalogue.topics, catalogue.papers)
@@ -260,17 +269,27 @@ def render_pages(
     }
     pages: dict[str, str] = {}
 
+    def wanted(rel: str) -> bool:
+        return only is None or rel in only
+
+    def wanted_md(rel: str) -> bool:  # a page by its path before page_path
+        return wanted(page_path(rel) if rel.endswith(".md") else rel)
+
     def emit(rel: str, text: str) -> None:
-        pages[rel] = text
+        if wanted(rel):
+            pages[rel] = text
 
     def write(rel: str, template: str, **context: object) -> None:
-        emit(page_path(rel), env.get_template(template).render(**common, **context))
+        if wanted(page_path(rel)):
+            emit(page_path(rel), env.get_template(template).render(**common, **context))
 
     def listing(rel: str, template: str, more_topics: Sequence[str] = (), **view: object) -> None:
         """A topic's or a facet value's page, rendered from ``view`` and the names of the
         topics it shows (its papers', and ``more_topics``), nothing else
         (StrictUndefined): equal views make equal pages, so after an edit only the
         pages that show the edited papers are rendered again."""
+        if not wanted(page_path(rel)):
+            return
         shown = {t for entry in view["papers"] for t in entry.topics}  # type: ignore[attr-defined]
         shown.update(more_topics)
         # Sorted: a set's order changes between processes, and the key must not.
@@ -280,21 +299,25 @@ def render_pages(
             memo.get("listing", (template, view), lambda: _listing(env, template, view)),
         )
 
-    facets = browse.write_pages(catalogue, write, emit, listing, limits)
+    facets = browse.write_pages(catalogue, write, emit, listing, limits, facets, wanted_md)
     common["facets"] = facets
-    paper_pages = _PaperPages(catalogue, facets, memo, env)
+    papers = [p for p in catalogue.papers if wanted(page_path(f"papers/{p.id}.md"))]
+    paper_pages = _PaperPages(catalogue, facets, memo, env, papers)
     try:
-        _listing_pages(catalogue, write, listing, topic_counts, subtopics, limits.listing_page)
+        _listing_pages(catalogue, write, listing, topic_counts, subtopics,
+                       limits.listing_page, wanted_md)  # fmt: skip
         texts = paper_pages.texts()
     except BaseException:
         paper_pages.cancel()
         raise
-    for paper, text in zip(catalogue.papers, texts, strict=True):
+    for paper, text in zip(papers, texts, strict=True):
         emit(page_path(f"papers/{paper.id}.md"), text)
     for name, text in sorted(catalogue.pages.items()):
         if name != "home":
             source = catalogue.page_sources.get(name)
             emit(f"{name}.md", with_source(text, source))
+    if not wanted("map/index.md"):
+        return pages
     made = field_map() if callable(field_map) else field_map
     points, legend = made or fieldmap.field_map(catalogue)
     topic_ids = [t.id for t in catalogue.topics]
@@ -313,14 +336,20 @@ def _listing(env: Environment, template: str, view: dict[str, object]) -> str:
 def _listing_pages(
     catalogue: Catalogue, write: Callable[..., None], listing: Callable[..., None],
     topic_counts: dict[str, int], subtopics: dict[str, tuple[str, ...]], per_page: int,
+    wanted: Callable[[str], bool],
 ) -> None:  # fmt: skip
-    """The home page, the topics page and each topic's pages (``per_page`` papers each)."""
-    write("index.md", "home.md.j2", base="", recent=_recent(catalogue),
-          intro=catalogue.pages.get("home", ""), description=home_description(catalogue),
-          source=catalogue.page_sources.get("home", catalogue.topics_source),
-          head=pagemeta.listing_head("papercat", home_description(catalogue)))  # fmt: skip
+    """The home page, the topics page and each topic's pages (``per_page`` papers each;
+    those ``wanted``)."""
+    if wanted("index.md"):
+        write("index.md", "home.md.j2", base="", recent=_recent(catalogue),
+              intro=catalogue.pages.get("home", ""), description=home_description(catalogue),
+              source=catalogue.page_sources.get("home", catalogue.topics_source),
+              head=pagemeta.listing_head("papercat", home_description(catalogue)))  # fmt: skip
     write("topics/index.md", "topics.md.j2", base="../", meta=dict(EXCLUDE))
     for topic in catalogue.topics:
+        count = topic_counts[topic.id]
+        if not browse.wanted_listing(f"topics/{topic.id}", count, per_page, wanted):
+            continue
         papers = sorted(catalogue.papers_in(topic.id), key=lambda p: (p.title.lower(), p.id))
         feed = [f"papercat: {topic.name}", f"topics/{topic.id}/feed.xml"]
         chart = fieldmap.topic_chart(papers)

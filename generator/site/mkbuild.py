@@ -63,7 +63,7 @@ class MkBuildError(Exception):
 class Stats:
     rendered: int = 0
     reused: int = 0
-    passed_through: int = 0  # rendered without Python-Markdown (_populate)
+    passed_through: int = 0  # rendered without Python-Markdown (populate)
     workers: int = 1
     records: dict[str, list] = field(default_factory=dict)
 
@@ -116,7 +116,7 @@ def global_key(config, nav) -> str:
     return h.hexdigest()
 
 
-class _Collect(logging.Handler):
+class Collect(logging.Handler):
     """Keeps MkDocs' errors, to fail the build with their text. Warnings pass, as they
     did with ``mkdocs build --strict --quiet`` (quiet drops them before strict counts);
     broken links are the link check's job."""
@@ -135,13 +135,13 @@ _JOB: dict = {}  # what forked workers inherit: config, files, nav, env, pages
 def _render(share: list[int]) -> tuple[dict[str, list], list[str]]:
     """Worker: render the pages at these positions; return their records and warnings."""
     job = _JOB
-    handler = _Collect()
+    handler = Collect()
     logging.getLogger("mkdocs").addHandler(handler)
     records = {}
-    with _squeezed_writes():
+    with squeezed_writes():
         for i in share:
             page, key = job["pages"][i], job["keys"][i]
-            passed = _populate(page, job["config"], job["files"])
+            passed = populate(page, job["config"], job["files"])
             mk._build_page(page, job["config"], job["doc_files"], job["nav"], job["env"])
             dest, linkless = page.file.abs_dest_path, not LINKS.search(page.markdown or "")
             records[page.file.src_uri] = [key, page.file.dest_uri, *_stat(dest), linkless, passed]
@@ -149,14 +149,22 @@ def _render(share: list[int]) -> tuple[dict[str, list], list[str]]:
 
 
 @contextlib.contextmanager
-def _squeezed_writes() -> Iterator[None]:
+def squeezed_writes(atomic: bool = False) -> Iterator[None]:
     """``_build_page`` writes a page with ``utils.write_file``: squeeze its HTML on the
     way (htmlsqueeze.py), instead of reading the file back and writing it again. The
-    file is new in the staging folder either way, never a hard link to the old site."""
+    file is new in the staging folder either way, never a hard link to the old site.
+    ``atomic``: write beside it and rename (a served folder, which readers may be
+    reading, and whose files may be hard links of another site's)."""
     write = mk.utils.write_file
 
     def squeezed(content: bytes, output_path: str) -> None:
-        write(squeeze(content) if output_path.endswith(".html") else content, output_path)
+        data = squeeze(content) if output_path.endswith(".html") else content
+        if not atomic:
+            write(data, output_path)
+            return
+        tmp = f"{output_path}.{os.getpid()}.tmp"
+        write(data, tmp)
+        os.replace(tmp, output_path)
 
     mk.utils.write_file = squeezed
     try:
@@ -189,7 +197,7 @@ def _passes_through(body: str) -> bool:
     return False
 
 
-def _populate(page: Page, config, files) -> bool:
+def populate(page: Page, config, files) -> bool:
     """MkDocs' ``_populate_page`` (no plugins run here); a page that is one raw HTML
     element of ours gets its Markdown as its HTML, as Python-Markdown would give it. Returns
     whether that shortcut was taken."""
@@ -234,7 +242,7 @@ def build(
 ) -> Stats:
     """Build the site of ``config_file`` into the empty folder ``out`` (strict)."""
     config = load_config(config_file=str(config_file), site_dir=str(out), strict=True)
-    handler = _Collect()
+    handler = Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
@@ -252,7 +260,9 @@ def build(
     return stats
 
 
-def _build(config, out: Path, previous: Path | None, cache: dict, workers: int) -> Stats:
+def prepare(config):
+    """MkDocs' files (with a page for each Markdown file), the theme's environment and
+    the nav, read as ``mkdocs build`` reads them: (files, env, nav, doc_files)."""
     files = get_files(config)
     env = config.theme.get_env()
     files.add_files_from_theme(env, config)
@@ -262,12 +272,17 @@ def _build(config, out: Path, previous: Path | None, cache: dict, workers: int) 
     for file in doc_files:
         if file.page is None:
             Page(None, file, config)
-    in_nav = {id(p) for p in nav.pages}
     for page in nav.pages:
         if "title" in vars(page):  # titled in mkdocs.yml: the nav needs only its meta
             page.read_source(config)
         else:  # the title may come from its Markdown
             mk._populate_page(page, config, files)
+    return files, env, nav, doc_files
+
+
+def _build(config, out: Path, previous: Path | None, cache: dict, workers: int) -> Stats:
+    files, env, nav, doc_files = prepare(config)
+    in_nav = {id(p) for p in nav.pages}
     base = global_key(config, nav)
     old = cache.get("pages", {}) if previous and cache.get("site") == str(previous) else {}
     stats = Stats(workers=workers)

@@ -46,9 +46,10 @@ def _port() -> int:
         return sock.getsockname()[1]
 
 
-def _get(url: str) -> tuple[int, str]:
+def http_get(url: str, timeout: float = 30) -> tuple[int, str]:
+    """(status, body) of a GET; (0, "") when nothing answers (also used by the tests)."""
     try:
-        with urllib.request.urlopen(url, timeout=30) as answer:
+        with urllib.request.urlopen(url, timeout=timeout) as answer:
             return answer.status, answer.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as exc:
         return exc.code, ""
@@ -110,7 +111,7 @@ def ours(work: Path, content: Path, rounds: int) -> dict[str, object]:
     result: dict[str, object] = {}
     try:
         url = f"{base}papers/{edited.stem}/"
-        result["startup_s"] = _until(lambda: _get(url)[0] == 200, start, proc)
+        result["startup_s"] = _until(lambda: http_get(url)[0] == 200, start, proc)
         first: dict[str, list[float]] = {k: [] for k in KINDS}
         settle: dict[str, list[float]] = {k: [] for k in KINDS}
         for r, kind in ((r, k) for r in range(rounds) for k in KINDS):
@@ -140,13 +141,13 @@ def _save(kind: str, r: int, content: Path, edited: Path, moved: Path, topics: l
         data = yaml.safe_load(edited.read_text(encoding="utf-8"))
         data["abstract"] = f"{marker} {data['abstract']}"
         t0 = _write(edited, data)
-        return t0, lambda: marker in _get(f"{base}papers/{edited.stem}/")[1]
+        return t0, lambda: marker in http_get(f"{base}papers/{edited.stem}/")[1]
     if kind == "topic":
         data = yaml.safe_load(moved.read_text(encoding="utf-8"))
         topic = next(t for t in topics[r:] + topics if t not in data["topics"])
         data["topics"] = [topic]
         t0 = _write(moved, data)
-        return t0, lambda: f'topics/{topic}/"' in _get(f"{base}papers/{moved.stem}/")[1]
+        return t0, lambda: f'topics/{topic}/"' in http_get(f"{base}papers/{moved.stem}/")[1]
     if kind == "new":
         pid = f"bench-new-{r}"
         # Titles far apart, so that no save gets a near-duplicate warning.
@@ -154,11 +155,11 @@ def _save(kind: str, r: int, content: Path, edited: Path, moved: Path, topics: l
         data = {"title": title, "abstract": "Routing.", "authors": ["Ada Lovelace"],
                 "topics": [topics[0]], "added": "2026-12-01"}  # fmt: skip
         t0 = _write(content / "papers" / f"{pid}.yml", data)
-        return t0, lambda: _get(f"{base}papers/{pid}/")[0] == 200
+        return t0, lambda: http_get(f"{base}papers/{pid}/")[0] == 200
     gone = papers[-1 - r]
     t0 = time.perf_counter()
     gone.unlink()
-    return t0, lambda: _get(f"{base}papers/{gone.stem}/")[0] == 404
+    return t0, lambda: http_get(f"{base}papers/{gone.stem}/")[0] == 404
 
 
 def _write(path: Path, data: dict) -> float:
@@ -182,19 +183,19 @@ def stock(work: Path, config: Path, rounds: int) -> dict[str, object]:
     result: dict[str, object] = {}
     try:
         url = f"{base}papers/{edited.stem}/"
-        result["startup_s"] = _until(lambda: _get(url)[0] == 200, start, proc)
+        result["startup_s"] = _until(lambda: http_get(url)[0] == 200, start, proc)
         first: dict[str, list[float]] = {"abstract": [], "new": []}
         for r in range(rounds):
             marker = f"Bench-edit-{r}-{time.time_ns()}"
             text = edited.read_text(encoding="utf-8").replace("\n\n", f"\n\n{marker} ", 2)
             t0 = time.perf_counter()
             edited.write_text(text, encoding="utf-8")
-            first["abstract"].append(_until(lambda m=marker: m in _get(url)[1], t0, proc))
+            first["abstract"].append(_until(lambda m=marker: m in http_get(url)[1], t0, proc))
             new = docs / f"bench-new-{r}.md"
             t0 = time.perf_counter()
             new.write_text(f"# A page saved while serving, round {r}\n\nRouting.\n")
             first["new"].append(
-                _until(lambda p=new.stem: _get(f"{base}papers/{p}/")[0] == 200, t0, proc)
+                _until(lambda p=new.stem: http_get(f"{base}papers/{p}/")[0] == 200, t0, proc)
             )
             print(f"  stock serve round {r + 1}: " + ", ".join(
                 f"{k} {v[-1]:.2f} s" for k, v in first.items()), file=sys.stderr)  # fmt: skip
@@ -202,7 +203,9 @@ def stock(work: Path, config: Path, rounds: int) -> dict[str, object]:
         gone = pages[-1]
         t0 = time.perf_counter()
         gone.unlink()
-        seen = _until(lambda: _get(f"{base}papers/{gone.stem}/")[0] == 404, t0, proc, KEPT_AFTER)
+        seen = _until(
+            lambda: http_get(f"{base}papers/{gone.stem}/")[0] == 404, t0, proc, KEPT_AFTER
+        )
         result["deleted_page_kept"] = seen >= KEPT_AFTER
     finally:
         _stop(proc, log)

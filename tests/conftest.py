@@ -130,8 +130,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
+def checked_page(browser):
+    """A desktop-sized page in a new context of ``browser``, for a ``page`` fixture to
+    yield: after the test, any JavaScript error it raised fails the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []
@@ -139,6 +140,11 @@ def page(browser):
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(browser):
+    yield from checked_page(browser)
 
 
 # A catalogue split the way a large one is: bench/synth.py's synthetic papers, with the

@@ -19,8 +19,6 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -28,6 +26,7 @@ from conftest import ROOT
 from project_copy import free_port, make_copy, stop_group
 from test_build_output import SITEMAP, file_hashes, mkdocs_config
 
+from bench.serveloop import http_get
 from generator.analysis import links
 from generator.analysis.linkmodel import Model
 from generator.catalogue.load import load_tree
@@ -126,14 +125,6 @@ def test_a_save_during_the_exact_pass_restarts_it(tmp_path, monkeypatch, capsys)
     assert "Exact pass stopped" in capsys.readouterr().err
 
 
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as answer:
-            return answer.status, answer.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        return exc.code, ""
-
-
 def _until(check, what: str, log: Path, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -164,7 +155,7 @@ def running(tmp_path):
         )  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}/"
-        _until(lambda: _get(base)[0] == 200, "the first page", log, 300)
+        _until(lambda: http_get(base)[0] == 200, "the first page", log, 300)
         yield project, base, log
     finally:
         assert stop_group(proc), log.read_text()
@@ -178,7 +169,7 @@ def test_serve_shows_edits_and_settles_to_a_clean_build(running, tmp_path):
 
     text = edited.read_text(encoding="utf-8")
     edited.write_text(text.replace("abstract: >-\n  ", "abstract: >-\n  Saved-4711 ", 1))
-    _until(lambda: "Saved-4711" in _get(url)[1], "the edited abstract", log)
+    _until(lambda: "Saved-4711" in http_get(url)[1], "the edited abstract", log)
     # ... shown by a fast pass, not by the exact pass that follows it.
     _until(lambda: "Fast pass: " in log.read_text(), "the fast pass", log, 30)
     assert "Settled in" not in log.read_text().split("Fast pass: ")[0].split("Serving on")[-1]
@@ -187,19 +178,19 @@ def test_serve_shows_edits_and_settles_to_a_clean_build(running, tmp_path):
     text = moved.read_text(encoding="utf-8")
     moved.write_text("\n".join(f"topics: [{topic}]" if line.startswith("topics:") else line
                                for line in text.splitlines()) + "\n")  # fmt: skip
-    _until(lambda: moved.stem in _get(f"{base}topics/{topic}/")[1], "the topic change", log)
+    _until(lambda: moved.stem in http_get(f"{base}topics/{topic}/")[1], "the topic change", log)
 
     (papers / "saved-while-serving.yml").write_text(NEW_PAPER.format(topic=topic))
-    _until(lambda: _get(f"{base}papers/saved-while-serving/")[0] == 200, "the new paper", log)
+    _until(lambda: http_get(f"{base}papers/saved-while-serving/")[0] == 200, "the new paper", log)
     deleted.unlink()
-    _until(lambda: _get(f"{base}papers/{deleted.stem}/")[0] == 404, "the deletion", log)
+    _until(lambda: http_get(f"{base}papers/{deleted.stem}/")[0] == 404, "the deletion", log)
 
     # A broken file: FILE:LINE, and the last good page stays.
     good = edited.read_text(encoding="utf-8")
     edited.write_text("title: [broken\n", encoding="utf-8")
     needle = f"content/papers/{edited.name}:2: file: invalid YAML"
     _until(lambda: needle in log.read_text(), "the FILE:LINE problem", log)
-    assert "Saved-4711" in _get(url)[1]
+    assert "Saved-4711" in http_get(url)[1]
     edited.write_text(good, encoding="utf-8")
     settled = log.read_text().count("Settled in")
     _until(lambda: _settled(log, settled + 1), "the exact pass to settle", log)

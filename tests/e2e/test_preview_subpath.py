@@ -33,7 +33,14 @@ import pytest
 
 from generator.site import previewhost
 from generator.site.linkcheck import check_site
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, build_site, copy_fixture
+from tests.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    build_site,
+    checked_page,
+    copy_fixture,
+)
 from tests.e2e.test_search import hits, search_box, type_query
 
 pytestmark = pytest.mark.e2e
@@ -107,13 +114,7 @@ def preview_browser(browser, preview):
 
 @pytest.fixture
 def page(preview_browser):
-    context = preview_browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    yield from checked_page(preview_browser)
 
 
 def test_every_internal_link_and_anchor_resolves_under_the_sub_path(preview):

@@ -187,7 +187,9 @@ def measure_browser(site: Path, stock: bool) -> dict[str, float]:
     from tests.gzipserve import serve_gzip
 
     url, server = serve_gzip(site)  # as GitHub Pages serves it: gzip, so bytes are real
-    papers = sorted(p.name for p in (site / "papers").iterdir()) if (site / "papers").is_dir() else []
+    papers = (
+        sorted(p.name for p in (site / "papers").iterdir()) if (site / "papers").is_dir() else []
+    )
     page_path = f"papers/{papers[0]}/" if papers else "about/"
     try:
         with sync_playwright() as pw:

@@ -104,8 +104,10 @@ def test_results_page_gives_the_box_results(page, tiered):
     page.goto(url + "search/?q=mixture%20of%20experts")
     page.locator(".pc-search-page__results li").first.wait_for()
     links = page.locator(".pc-search-page__results .pc-hit__link")
-    on_page = [re.search(r"papers/([^/]+)/", h).group(1) for h in links.evaluate_all(
-        "as => as.map((a) => a.href)")][:8]
+    on_page = [
+        re.search(r"papers/([^/]+)/", h).group(1)
+        for h in links.evaluate_all("as => as.map((a) => a.href)")
+    ][:8]
     page.goto(url + "about/")
     [in_box] = page.evaluate(QUERIES_IN_PAGE, [["mixture of experts"], 8])
     assert on_page == in_box and len(on_page) == 8

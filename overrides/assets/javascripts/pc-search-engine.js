@@ -164,22 +164,6 @@ Engine.prototype.keep = function (parsed, n) {
 };
 
 /* Search: returns every matching paper (best first) and whether typos were used. */
-/* run(parsed, false); when a tiered index lacks shards for it (Missing), the shards of
- * the typo pass are asked for too, if it could follow: one wait, not two in a row. */
-Engine.prototype.tryRun = function (parsed) {
-  try {
-    return this.run(parsed, false);
-  } catch (error) {
-    var typos = parsed.free.some(function (t) { return t.length >= MIN_TYPO; });
-    if (!error.shards || !typos) throw error;
-    try { this.run(parsed, true); } catch (more) {
-      if (!more.shards) throw more;
-      error.shards = error.shards.concat(more.shards.filter(function (k) { return error.shards.indexOf(k) < 0; }));
-    }
-    throw error;
-  }
-};
-
 Engine.prototype.search = function (query) {
   var parsed = this.parse(query), self = this, hits, typo = false;
   var hasFilter = parsed.filters.topic.length || parsed.filters.year;
@@ -190,7 +174,7 @@ Engine.prototype.search = function (query) {
       return (self.docs.papers[b.n][1] - self.docs.papers[a.n][1]) || (a.n - b.n);
     });
   } else {
-    hits = this.tryRun(parsed);
+    hits = this.run(parsed, false);
     var all = parsed.free.length;
     var complete = hits.filter(function (h) { return h.cover === all && self.keep(parsed, h.n); });
     if (all && complete.length === 0) {

@@ -3,7 +3,7 @@ search stage over a synthetic catalogue, a MkDocs site of three pages around it,
 the same browser measurements as `make bench` (bench/run.py: download, ready after
 focus, keystroke p50/p90). No stock Material beside it: its index covers every page.
 
-    python -m bench.search_only --size 10000 [--content DIR]
+    python -m bench.search_only --size 10000 [--content DIR] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import gzip
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--content", type=Path, help="an existing synthetic content/ folder")
     parser.add_argument("--tier", type=int, help="tier the index from this many papers")
     parser.add_argument("--compare", type=int, default=0, help="queries to compare with one file")
+    parser.add_argument("--keep", type=Path, help="copy the built site to DIR/site")
     args = parser.parse_args(argv)
     if args.tier is not None:
         os.environ["PAPERCAT_SEARCH_TIER"] = str(args.tier)
@@ -80,6 +82,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.compare:
             result["compare"] = compare(cat, docs, work / "single", args.compare)
         result.update(measure_browser(site, stock=False))
+        if args.keep:  # e.g. for python -m bench.search_harness --site DIR/site
+            shutil.copytree(site, args.keep / "site", dirs_exist_ok=True)
     print(json.dumps(result, indent=1))
 
 

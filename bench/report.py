@@ -40,6 +40,10 @@ def report(results: dict[int, dict[str, dict]]) -> str:
             fmt_row("search ready, focused at the load event", o("ready_at_load_ms"), s("ready_ms"), "ms"),
             fmt_row("keystroke to results, p50", o("p50_ms"), s("p50_ms"), "ms", 1),
             fmt_row("keystroke to results, p90", o("p90_ms"), s("p90_ms"), "ms", 1),
+            fmt_row("first results, from the box's focus", o("first_focus_ms"), s("first_focus_ms"), "ms"),
+            fmt_row("first results, from navigating to a paper page", o("first_nav_ms"), s("first_nav_ms"), "ms"),
+            fmt_row("downloaded before the first results, from focus (gzip)", mb(ours, "first_focus_b"), mb(stock, "first_focus_b"), "MB", 2),
+            fmt_row("downloaded before the first results, from navigation (gzip)", mb(ours, "first_nav_b"), mb(stock, "first_nav_b"), "MB", 2),
             fmt_row("downloaded for search (gzip)", mb(ours, "download_gz"), mb(stock, "download_gz"), "MB", 2),
             fmt_row("index file, gzip", mb(ours, "index_gz"), mb(stock, "index_gz"), "MB", 2),
         ]  # fmt: skip

@@ -10,6 +10,7 @@ is what CI runs (.ci/run); the rest run here.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -30,6 +31,7 @@ PLACEHOLDERS = {
     "SITE_DIR": "site",
     "[--entries N]": "--entries 300",
     "[--papers N] [--edits N]": "--papers 40 --edits 1",
+    "[--delay MS]": "--delay 20",
 }
 QUICK_BENCH = 'SIZES=50 BENCH_ARGS="--no-browser --no-zensical --no-edits"'
 
@@ -108,6 +110,13 @@ def check_serve_harness(project: Path, done) -> None:
     assert re.search(r"(?m)^  all +median +\d", done.stdout)
 
 
+def check_search_harness(project: Path, done) -> None:
+    figures = json.loads(done.stdout)
+    assert figures["keystrokes"] >= 100
+    assert 0 < figures["keystroke_p50_ms"] <= figures["keystroke_p90_ms"]
+    assert 0 < figures["first_results_ms"] and figures["bytes_before_first_results"] > 10_000
+
+
 CHECKS = {
     "make build": check_make_build,
     "papercat linkcheck SITE_DIR": check_linkcheck,
@@ -122,6 +131,7 @@ CHECKS = {
     "python -m generator --help": check_help,
     "python -m bench.import_bench [--entries N]": check_nothing,
     "python -m bench.serve_harness [--papers N] [--edits N]": check_serve_harness,
+    "python -m bench.search_harness --site SITE_DIR [--delay MS]": check_search_harness,
 }
 # Run elsewhere, or here in a form the README itself gives.
 ELSEWHERE = {

@@ -102,19 +102,9 @@ def _varint(n: int) -> str:
 _SMALL = [_varint(n) for n in range(4096)]  # most gaps, frequencies and lengths
 
 
-def compact_index(counts: TermCounts) -> dict[str, object]:
-    """The index as postings, term frequencies and field lengths, about a third of
-    lunr's serialized size (gzipped).
-
-    lunr's serialized index repeats every (term, field, paper) twice, once as a
-    posting and once as a field-vector score with three decimals. Both follow from
-    the postings, the term frequencies and the field lengths, so only those are sent;
-    the worker recomputes the scores with lunr's formula (BM25, the builder's ``b``
-    and ``k1``, field boosts), rebuilds lunr's serialized form and loads it with
-    ``lunr.Index.load``. Per field, a term's papers are one chunk of varints (gap
-    to the previous paper times two, plus one if a term frequency above one follows);
-    chunks are separated by spaces in sorted term order.
-    """
+def _chunks(counts: TermCounts) -> tuple[list[str], list[str], dict[str, dict[str, list[str]]]]:
+    """Per field, each term's postings as varints (gap to the previous paper times two,
+    plus one if a term frequency above one follows); the fields; the sorted terms."""
     fields = list(counts.boosts)
     chunks: dict[str, dict[str, list[str]]] = {f: defaultdict(list) for f in fields}
     for field in fields:
@@ -127,6 +117,10 @@ def compact_index(counts: TermCounts) -> dict[str, object]:
                     parts.append(varint(tf))
                 previous[term] = ref
     terms = sorted(set().union(*(chunks[f] for f in fields)))
+    return fields, terms, chunks
+
+
+def _header(counts: TermCounts, fields: list[str], terms: list[str]) -> dict[str, object]:
     return {
         "format": "papercat-lunr-1",
         "version": LUNR_VERSION,
@@ -137,6 +131,53 @@ def compact_index(counts: TermCounts) -> dict[str, object]:
         "count": len(counts.lengths[fields[0]]) if fields else 0,
         "pipeline": counts.search_pipeline,
         "terms": " ".join(terms),
-        "postings": [" ".join("".join(chunks[f].get(t, ())) for t in terms) for f in fields],
         "lengths": ["".join(map(varint, counts.lengths[f])) for f in fields],
     }
+
+
+def compact_index(counts: TermCounts) -> dict[str, object]:
+    """The index as postings, term frequencies and field lengths, about a third of
+    lunr's serialized size (gzipped).
+
+    lunr's serialized index repeats every (term, field, paper) twice, once as a
+    posting and once as a field-vector score with three decimals. Both follow from
+    the postings, the term frequencies and the field lengths, so only those are sent;
+    the worker recomputes the scores with lunr's formula (BM25, the builder's ``b``
+    and ``k1``, field boosts) when a query reads them. Per field, a term's papers are
+    one chunk of varints (``_chunks``); chunks are separated by spaces in sorted term
+    order.
+    """
+    fields, terms, chunks = _chunks(counts)
+    head = _header(counts, fields, terms)
+    lengths = head.pop("lengths")  # the keys in their order of old: same bytes
+    head["postings"] = [" ".join("".join(chunks[f].get(t, ())) for t in terms) for f in fields]
+    return {**head, "lengths": lengths}
+
+
+def tiered_index(
+    counts: TermCounts, shard_chars: int, min_shards: int = 16
+) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """The same index in tiers: a head with everything but the postings (every term,
+    for lunr's term expansion; every field length), and the postings in shards of
+    consecutive terms, each about ``shard_chars`` characters (a term is never split).
+    Shard k holds, per field, the chunks of terms ``shards[k]`` to ``shards[k + 1]``
+    (the head's ``shards``), so a word and its prefixes' expansions fall in one or two
+    shards, and a term's idf follows from its shard alone (every field is there). A
+    small index is still cut into about ``min_shards`` (a tiered seed, in the tests)."""
+    fields, terms, chunks = _chunks(counts)
+    sizes = [sum(len(p) for f in fields for p in chunks[f].get(t, ())) + len(fields) for t in terms]
+    shard_chars = max(1, min(shard_chars, sum(sizes) // min_shards))
+    starts: list[int] = []
+    size = shard_chars
+    for t, chars in enumerate(sizes):
+        if size >= shard_chars:
+            starts.append(t)
+            size = 0
+        size += chars
+    ends = [*starts[1:], len(terms)]
+    shards = [
+        {"postings": [" ".join("".join(chunks[f].get(t, ())) for t in terms[a:b]) for f in fields]}
+        for a, b in zip(starts, ends, strict=True)
+    ]
+    head = {**_header(counts, fields, terms), "format": "papercat-lunr-tiered-1", "shards": starts}
+    return head, shards

@@ -4,7 +4,10 @@ The browser never builds an index: it loads this one with lunr.js 2.3.9's
 ``lunr.Index.load`` in a Web Worker. Files, all under ``assets/search/``:
 
 - ``index.<hash>.json``: the lunr index in compact form (``compact_index``), one
-  document per paper; refs are the paper's position in ``docs.<hash>.json``.
+  document per paper; refs are the paper's position in ``docs.<hash>.json``. From
+  ``TIER_PAPERS`` papers, its head only (``tiered_index``: terms, field lengths), and
+  ``terms-<k>.<hash>.json``: the postings of a run of terms, fetched for the words a
+  query needs (manifest ``term_shards``).
 - ``docs.<hash>.json``: per paper its topic numbers and year (filters and facets), the
   topic names, and the topics, authors and venues the box suggests.
 - ``papers-<k>.<hash>.json``: what a result shows (id, title, a short snippet, the
@@ -23,12 +26,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.analysis import spelling
 from generator.analysis.facets import AUTHOR_PAGE_MIN, facets
-from generator.analysis.lunrindex import compact_index
+from generator.analysis.lunrindex import compact_index, tiered_index
 from generator.analysis.search import SEPARATOR, term_counts
 from generator.catalogue.model import Catalogue, Paper, Problem
 from generator.render import readlinks
@@ -42,6 +46,16 @@ SHARD_SIZE = 100
 # Authors the box suggests: with one paper, the paper itself is the better hit (and a
 # catalogue's many one-paper authors would weigh 190 KB gzipped at 10,000 papers).
 MIN_AUTHOR_PAPERS = AUTHOR_PAGE_MIN  # suggested in the box = has a page
+# From this many papers the index comes in tiers (lunrindex.tiered_index): a head that
+# is every term and field length, then the postings in shards of consecutive terms,
+# fetched for the words a query needs. Below it, one file is smaller than the head
+# plus a query's shards and needs one round trip fewer (Performance page, "Search at
+# 100,000 papers": 20,000 papers is where one file passes 1.2 MB gzipped).
+# PAPERCAT_SEARCH_TIER sets another size (the tests tier a small catalogue).
+TIER_PAPERS = 20_000
+# Postings per shard, in characters before gzip: about 20 KB gzipped, so a query of
+# three words fetches about 60 KB (291 shards at 100,000 papers).
+TERM_SHARD_CHARS = 30_000
 LUNR_JS = Path(__file__).resolve().parents[2] / "node_modules" / "lunr" / "lunr.min.js"
 
 
@@ -134,9 +148,25 @@ def missing_lunr() -> list[Problem]:
     return [Problem("node_modules/lunr/lunr.min.js", 1, "search", "not found: run `npm ci`")]
 
 
+def tier_papers() -> int:
+    """The size from which the index is tiered (``TIER_PAPERS``, or the environment's
+    ``PAPERCAT_SEARCH_TIER``)."""
+    value = os.environ.get("PAPERCAT_SEARCH_TIER", "")
+    return int(value) if value.strip().isdigit() else TIER_PAPERS
+
+
+def _index_files(catalogue: Catalogue) -> tuple[bytes, list[bytes]]:
+    """The index: one file, or (from ``tier_papers``) a head and its term shards."""
+    counts = term_counts(catalogue)
+    if len(catalogue.papers) < tier_papers():
+        return _compact(compact_index(counts)), []
+    head, shards = tiered_index(counts, TERM_SHARD_CHARS)
+    return _compact(head), [_compact(shard) for shard in shards]
+
+
 def build(catalogue: Catalogue) -> SearchBundle:
     """Every search file: index, display data, lunr.js, manifest and the results page."""
-    index = _compact(compact_index(term_counts(catalogue)))
+    index, term_shards = _index_files(catalogue)
     docs = _compact(display_data(catalogue))
     spelling_json = _compact(spelling.SPELLING.mapping)  # what the index was built with
     lunr_js = LUNR_JS.read_bytes()
@@ -148,12 +178,16 @@ def build(catalogue: Catalogue) -> SearchBundle:
     }
     shards = [_compact(rows) for rows in display_shards(catalogue)]
     shard_names = [_hashed(f"papers-{k}", ".json", data) for k, data in enumerate(shards)]
+    term_names = [_hashed(f"terms-{k}", ".json", data) for k, data in enumerate(term_shards)]
     manifest = {
         **names, "shards": shard_names, "shard_size": SHARD_SIZE,
         "separator": SEPARATOR, "papers": len(catalogue.papers),
     }  # fmt: skip
+    if term_names:
+        manifest["term_shards"] = term_names
     files = {
         **{f"{ASSETS}/{name}": data for name, data in zip(shard_names, shards, strict=True)},
+        **{f"{ASSETS}/{name}": data for name, data in zip(term_names, term_shards, strict=True)},
         f"{ASSETS}/{names['index']}": index,
         f"{ASSETS}/{names['docs']}": docs,
         f"{ASSETS}/{names['spelling']}": spelling_json,

@@ -83,7 +83,7 @@ def test_no_serious_violations_with_search_open_on_a_phone(browser, site_url):
     page = context.new_page()
     try:
         page.goto(site_url)
-        page.locator("label.pc-search-toggle").tap()  # mounted by pc-search.js
+        page.locator("label.pc-search-toggle").tap()  # mounted by pc-search-box.js
         expect(page.locator(".pc-search input")).to_be_focused()
         page.keyboard.type("mixture of experts")
         page.locator(".md-search-result__list li").first.wait_for(timeout=15000)

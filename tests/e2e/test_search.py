@@ -223,7 +223,11 @@ def test_topic_rows_first_with_keyboard(page, mini_url):
     expect(page.locator(".pc-search .pc-hit__title")).to_have_count(1)
     # Esc clears; a name prefix again, and Enter on the topic row opens its page.
     box.press("Escape")
+    # Each keystroke's answer redraws the list (and its selection): wait for the last.
+    page.evaluate("""() => document.querySelector(".pc-search").addEventListener(
+      "pc-search:results", (e) => { window.pcLastShown = e.detail.query; })""")
     box.press_sequentially("mixture of")
+    page.wait_for_function("window.pcLastShown === 'mixture of'")
     expect(options.first).to_contain_text("Mixture of experts")
     box.press("ArrowDown")
     box.press("Enter")

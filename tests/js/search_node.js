@@ -21,13 +21,35 @@ manifest.shards.forEach((name, k) => {
 });
 const pairs = JSON.parse(fs.readFileSync(path.join(dir, manifest.spelling), "utf8"));
 const request = JSON.parse(fs.readFileSync(0, "utf8"));
-const serialized = worker.expand(compact);
 const spell = worker.useSpelling(lunr, pairs);
-const index = lunr.Index.load(serialized);
-const engine = new worker.Engine(lunr, index, docs, manifest.separator, spell, rows);
+const out = {};
+// A tiered index (manifest term_shards): the head, then the shards each query asks
+// for (PostingIndex.query throws Missing), read as the worker would fetch them; which
+// were read, per query, is reported (out.loaded) and kept for the rest of the run.
+const tiered = manifest.term_shards || null;
 const postings = new worker.PostingIndex(lunr, compact);
 const fast = new worker.Engine(lunr, postings, docs, manifest.separator, spell, rows);
-const out = {};
+function lazily(fn) {
+  const loaded = [];
+  for (;;) {
+    try {
+      return [fn(), loaded];
+    } catch (error) {
+      if (!(error instanceof worker.Missing) || !tiered) throw error;
+      for (const k of error.shards) {
+        loaded.push(k);
+        postings.addShard(k, JSON.parse(fs.readFileSync(path.join(dir, tiered[k]), "utf8")));
+      }
+    }
+  }
+}
+if (tiered && request.loaded) {
+  out.loaded = request.loaded.map((q) => lazily(() => fast.page(q, 0, 10, false))[1]);
+}
+// The reference, lunr.Index, needs the whole index: a single one only.
+const serialized = tiered ? null : worker.expand(compact);
+const index = tiered ? null : lunr.Index.load(serialized);
+const engine = tiered ? null : new worker.Engine(lunr, index, docs, manifest.separator, spell, rows);
 // The site's PostingIndex against lunr.Index over the same index: hits, scores (to the
 // last bit), matched words; reader queries with and without typos, and raw lunr queries.
 if (request.parity) {
@@ -55,8 +77,11 @@ if (request.expand) out.serialized = serialized;
 out.lunr = (request.lunr_queries || []).map((q) =>
   index.search(q).map((r) => [shown[+r.ref][0], r.score]));
 // Reader queries through the site's engine: the ranked paper ids.
-out.engine = (request.queries || []).map((q) => fast.page(q, 0, request.limit || 10, false)
+out.engine = (request.queries || []).map((q) => lazily(() => fast.page(q, 0, request.limit || 10, false))[0]
   .items.map((i) => i.id));
+// The same with each hit's score, to compare a tiered index with a single one.
+out.scored = (request.scored || []).map((q) => lazily(() => fast.search(q))[0]
+  .hits.slice(0, request.limit || 10).map((h) => [shown[h.n][0], h.score]));
 // Topic, author and venue suggestions for queries.
 out.suggest = (request.suggest || []).map((q) => fast.suggest(q));
 process.stdout.write(JSON.stringify(out));

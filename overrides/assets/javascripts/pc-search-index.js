@@ -26,14 +26,45 @@ function varints(text, start, end) {
   return out;
 }
 
-/* The compact index (generator/search.py: compact_index), decoded into typed arrays:
- * per field, each term's postings (paper numbers and term frequencies) and each
- * paper's field length; per term, lunr's idf. Scores are computed from these with
- * lunr's formula when a query reads them (weight). */
+/* Postings of terms from..from+n-1, one string per field (a chunk of varints per
+ * term, chunks separated by spaces: lunrindex.compact_index), decoded into typed
+ * arrays: per field each posting's paper number and term frequency, and where each
+ * term's postings start (local term numbers); with how many postings each term has
+ * over all fields (lunr's "documents with term", for its idf). */
+function decodePostings(strings, from, n) {
+  var withTerm = new Int32Array(n), postings = [];
+  for (var f = 0; f < strings.length; f++) {
+    var text = strings[f], size = 0;
+    var eRef = new Int32Array(text.length), eTf = new Int32Array(text.length);
+    var starts = new Int32Array(n + 1);
+    var v = 0, ref = -1, wantTf = false, gap = 0, t = 0;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (c === 32) { starts[++t] = size; ref = -1; continue; }
+      v = v * 32 + DIGIT[c];
+      if (!LAST[c]) continue;
+      if (wantTf) { eTf[size - 1] = v; wantTf = false; v = 0; continue; }
+      gap = v; v = 0;
+      ref += gap >> 1;
+      eRef[size] = ref; eTf[size] = 1; size++;
+      wantTf = (gap & 1) === 1;
+      withTerm[t]++;
+    }
+    while (t < n) starts[++t] = size;
+    postings.push({ ref: eRef, tf: eTf, starts: starts, size: size });
+  }
+  return { from: from, postings: postings, withTerm: withTerm };
+}
+
+/* The compact index (lunrindex.compact_index), or the head of a tiered one
+ * (lunrindex.tiered_index), decoded: per field each paper's length and their
+ * average; the terms; the postings in shards of consecutive terms (one shard holding
+ * every term for a single index; for a tiered one, null until addShard); per term,
+ * lunr's idf once its shard is in. Scores are computed from these with lunr's formula
+ * when a query reads them (weight). */
 function decode(compact) {
-  var fields = compact.fields, count = compact.count;
-  var terms = compact.terms.split(" "), nt = terms.length, nf = fields.length;
-  var f, d, t, i;
+  var fields = compact.fields, count = compact.count, nf = fields.length;
+  var terms = compact.terms.split(" "), nt = terms.length, f, d, t;
   var lengths = [], average = [];
   for (f = 0; f < nf; f++) {
     var row = varints(compact.lengths[f], 0, compact.lengths[f].length), sum = 0;
@@ -41,45 +72,38 @@ function decode(compact) {
     lengths.push(row);
     average.push(sum / count);
   }
-  var postings = [], withTerm = new Int32Array(nt);
-  for (f = 0; f < nf; f++) {
-    var text = compact.postings[f], size = 0;
-    var eRef = new Int32Array(text.length), eTf = new Int32Array(text.length);
-    var starts = new Int32Array(nt + 1);
-    var n = 0, ref = -1, wantTf = false, gap = 0;
-    t = 0;
-    for (i = 0; i < text.length; i++) {
-      var c = text.charCodeAt(i);
-      if (c === 32) { starts[++t] = size; ref = -1; continue; }
-      n = n * 32 + DIGIT[c];
-      if (!LAST[c]) continue;
-      if (wantTf) { eTf[size - 1] = n; wantTf = false; n = 0; continue; }
-      gap = n; n = 0;
-      ref += gap >> 1;
-      eRef[size] = ref; eTf[size] = 1; size++;
-      wantTf = (gap & 1) === 1;
-      withTerm[t]++;
-    }
-    while (t < nt) starts[++t] = size;
-    postings.push({ ref: eRef, tf: eTf, starts: starts, size: size });
+  var starts = compact.shards || [0], shardOf = new Int32Array(nt);
+  for (var k = 0; k < starts.length; k++) {
+    var end = k + 1 < starts.length ? starts[k + 1] : nt;
+    for (t = starts[k]; t < end; t++) shardOf[t] = k;
   }
-  var idf = new Float64Array(nt);
-  for (t = 0; t < nt; t++) {
-    // lunr.idf, written out: the same expression as lunr.js and lunr.py.
-    var x = (count - withTerm[t] + 0.5) / (withTerm[t] + 0.5);
-    idf[t] = Math.log(1 + Math.abs(x));
-  }
-  return {
+  var dec = {
     fields: fields, boosts: compact.boosts, k1: compact.k1, b: compact.b, count: count,
-    terms: terms, lengths: lengths, average: average, postings: postings, idf: idf,
+    terms: terms, lengths: lengths, average: average, idf: new Float64Array(nt),
+    starts: starts, shardOf: shardOf, shards: new Array(starts.length).fill(null),
     version: compact.version, pipeline: compact.pipeline,
   };
+  if (compact.postings) addShard(dec, 0, compact.postings);
+  return dec;
 }
 
-/* lunr's field-vector score of posting entry j of field f for term t (BM25 with the
- * field's boost, rounded to three decimals), as lunr's Builder computes it. */
-function weight(dec, f, t, j) {
-  var e = dec.postings[f], r = e.ref[j], tf = e.tf[j], k1 = dec.k1, b = dec.b;
+/* Shard k's postings (one string per field) into the decoded index, with the idf of
+ * its terms. */
+function addShard(dec, k, strings) {
+  var from = dec.starts[k], to = k + 1 < dec.starts.length ? dec.starts[k + 1] : dec.terms.length;
+  var shard = decodePostings(strings, from, to - from), count = dec.count;
+  for (var t = 0; t < to - from; t++) {
+    // lunr.idf, written out: the same expression as lunr.js and lunr.py.
+    var x = (count - shard.withTerm[t] + 0.5) / (shard.withTerm[t] + 0.5);
+    dec.idf[from + t] = Math.log(1 + Math.abs(x));
+  }
+  dec.shards[k] = shard;
+}
+
+/* lunr's field-vector score of posting j (postings e of field f) for term t (BM25
+ * with the field's boost, rounded to three decimals), as lunr's Builder computes it. */
+function weight(dec, e, f, t, j) {
+  var r = e.ref[j], tf = e.tf[j], k1 = dec.k1, b = dec.b;
   var score = dec.idf[t] * ((k1 + 1) * tf) /
     (k1 * (1 - b + b * (dec.lengths[f][r] / dec.average[f])) + tf);
   score *= dec.boosts[f];
@@ -94,12 +118,13 @@ function expand(compact) {
   var nt = dec.terms.length, f, d, t, j;
   var vectors = new Array(count * nf);
   for (j = 0; j < vectors.length; j++) vectors[j] = [];
+  var postings = dec.shards[0].postings;  // a single index: one shard
   for (f = 0; f < nf; f++) {
-    var e = dec.postings[f];
+    var e = postings[f];
     for (t = 0; t < nt; t++) {
       for (j = e.starts[t]; j < e.starts[t + 1]; j++) {
         var v = vectors[e.ref[j] * nf + f];
-        v.push(t, weight(dec, f, t, j));
+        v.push(t, weight(dec, e, f, t, j));
       }
     }
   }
@@ -107,7 +132,7 @@ function expand(compact) {
   for (t = 0; t < nt; t++) {
     var posting = { _index: t };
     for (f = 0; f < nf; f++) {
-      var docs = {}, p = dec.postings[f];
+      var docs = {}, p = postings[f];
       for (j = p.starts[t]; j < p.starts[t + 1]; j++) docs[p.ref[j]] = EMPTY;
       posting[fields[f]] = docs;
     }
@@ -168,6 +193,14 @@ function PostingIndex(lunr, compact) {
   this.generation = 0;
 }
 
+/* Thrown by PostingIndex.query when the query needs term shards not yet loaded. */
+function Missing(shards) { this.shards = shards; this.message = "term shards needed: " + shards; }
+
+/* Term shard k (its JSON: {postings}) into a tiered index. */
+PostingIndex.prototype.addShard = function (k, data) {
+  if (this.dec.shards[k] === null) addShard(this.dec, k, data.postings);
+};
+
 /* Hits of a query built by fn (as lunr.Index.prototype.query): [{ref, score, terms}],
  * best first; ref is the paper number and terms the index terms it matched. */
 PostingIndex.prototype.query = function (fn) {
@@ -176,7 +209,7 @@ PostingIndex.prototype.query = function (fn) {
   var query = new lunr.Query(fields);
   fn.call(query, query);
   var gen = ++this.generation, stamp = this.stamp, slot = this.slot;
-  var queryVectors = [], required = {}, prohibited = {}, cached = new Set();
+  var queryVectors = [], required = {}, prohibited = {}, cached = new Set(), missing = new Set();
   for (f = 0; f < nf; f++) queryVectors.push(new Map());
   // Each matching (paper, field) in the order lunr first meets it, and its matched
   // terms as a chain of entries (term number, score, term).
@@ -195,11 +228,13 @@ PostingIndex.prototype.query = function (fn) {
         break;
       }
       for (j = 0; j < expanded.length; j++) {
-        var term = expanded[j], t = this.termIndex.get(term);
+        var term = expanded[j], t = this.termIndex.get(term), shard = dec.shards[dec.shardOf[t]];
+        // A tiered index without this term's shard yet: note it, answer nothing.
+        if (shard === null) { missing.add(dec.shardOf[t]); continue; }
         for (k = 0; k < clause.fields.length; k++) {
-          var field = clause.fields[k];
+          var field = clause.fields[k], local = t - shard.from;
           f = fieldNumber[field];
-          var e = dec.postings[f], from = e.starts[t], to = e.starts[t + 1], p;
+          var e = shard.postings[f], from = e.starts[local], to = e.starts[local + 1], p;
           if (isRequired || isProhibited) {
             var docs = new Set();
             for (p = from; p < to; p++) docs.add(e.ref[p]);
@@ -217,7 +252,7 @@ PostingIndex.prototype.query = function (fn) {
           if (cached.has(key)) continue;
           for (p = from; p < to; p++) {
             var ref = e.ref[p] * nf + f, at = eT.length;
-            eT.push(t); eW.push(weight(dec, f, t, p)); eTerm.push(term); eNext.push(-1);
+            eT.push(t); eW.push(weight(dec, e, f, t, p)); eTerm.push(term); eNext.push(-1);
             if (stamp[ref] !== gen) {
               stamp[ref] = gen; slot[ref] = refs.length;
               refs.push(ref); first.push(at); last.push(at);
@@ -236,6 +271,9 @@ PostingIndex.prototype.query = function (fn) {
       }
     }
   }
+  // Every shard the query's terms need, at once; the query is run again once they are
+  // in (addShard), so its answer never depends on which shards had arrived.
+  if (missing.size) throw new Missing(Array.from(missing).sort(function (a, b) { return a - b; }));
   var allRequired = null, allProhibited = NONE;
   for (f = 0; f < nf; f++) {
     if (fields[f] in required) allRequired = intersect(allRequired, required[fields[f]]);
@@ -288,6 +326,6 @@ PostingIndex.prototype.query = function (fn) {
 if (typeof module !== "undefined" && module.exports) {
   module.exports = {
     varints: varints, decode: decode, weight: weight, expand: expand,
-    PostingIndex: PostingIndex,
+    PostingIndex: PostingIndex, Missing: Missing,
   };
 }

@@ -1,0 +1,356 @@
+/* papercat search engine: parses a query, runs it on the index (PostingIndex in
+ * pc-search-index.js, or lunr.Index in the tests) and builds a page of results: the
+ * ranking, highlights, facets, and the topics, authors and venues a query names.
+ * Loaded by the search worker (importScripts) and by node (tests/js/search_node.js)
+ * through module.exports.
+ */
+"use strict";
+
+var FIELD_FILTERS = { topic: 1, topics: 1, year: 1, title: 1, author: 1, authors: 1, venue: 1, abstract: 1 };
+var MIN_PREFIX = 3, MIN_TYPO = 5;
+
+/* British spellings -> American (generator/spelling.py ships the pairs): registered
+ * as lunr pipeline function "papercat-spelling", which the index's search pipeline
+ * names before the stemmer, as the index was built. Must run before the index is
+ * loaded (PostingIndex, lunr.Index.load).
+ * Returns the word mapping itself. */
+function useSpelling(lunr, pairs) {
+  var map = new Map(Object.keys(pairs).map(function (k) { return [k, pairs[k]]; }));
+  function spell(word) { var a = map.get(word); return a === undefined ? word : a; }
+  function spelling(token) { return token.update(spell); }
+  if (lunr.Pipeline.registeredFunctions["papercat-spelling"]) {
+    delete lunr.Pipeline.registeredFunctions["papercat-spelling"];
+  }
+  lunr.Pipeline.registerFunction(spelling, "papercat-spelling");
+  return spell;
+}
+
+/* The search engine over a loaded index, the data its filters and facets need (docs)
+ * and what results show (rows: get(n) -> [id, title, snippet, url] once loaded). */
+function Engine(lunr, index, docs, separator, spell, rows) {
+  this.lunr = lunr; this.index = index; this.docs = docs; this.rows = rows;
+  this.spell = spell || function (word) { return word; };
+  this.split = new RegExp(separator);
+  this.words = new RegExp("(?:" + separator + ")", "g");
+  this.topicIds = docs.topics.map(function (t) { return t[0]; });
+}
+
+/* lunr.js's trimmer strips what is not ASCII [A-Za-z0-9_] from both ends ("łukasz"
+ * became "ukasz"); lunr.py's, which built the index, strips what is not a Unicode
+ * letter, digit or underscore. This is the Python one. */
+var EDGES = /^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu;
+function trim(token) {
+  return token.update(function (s) { return s.replace(EDGES, ""); });
+}
+
+/* Tokens as the generator makes them: split, lowercase, trimmed, no stop words. */
+Engine.prototype.tokens = function (text) {
+  var lunr = this.lunr, out = [];
+  text.toLowerCase().split(this.split).forEach(function (part) {
+    if (!part) return;
+    var token = trim(new lunr.Token(part, {}));
+    if (!token || !token.toString()) return;
+    if (lunr.stopWordFilter(token) === undefined) return;
+    out.push(token.toString());
+  });
+  return out;
+};
+
+/* A word as the index has it: American spelling, stemmed. */
+Engine.prototype.stem = function (word) {
+  return this.lunr.stemmer(new this.lunr.Token(this.spell(word), {})).toString();
+};
+
+/* Parse a query: free words, "quoted words" (required) and field:value filters. */
+Engine.prototype.parse = function (query) {
+  var parsed = { free: [], required: [], filters: { topic: [], year: null } };
+  var re = /([A-Za-z]+):("[^"]*"?|\S+)|"([^"]*)"?|(\S+)/g, m, self = this;
+  while ((m = re.exec(query))) {
+    var field = m[1] && m[1].toLowerCase();
+    if (field && FIELD_FILTERS[field]) {
+      var value = m[2].replace(/^"|"$/g, "");
+      if (field === "topic" || field === "topics") {
+        parsed.filters.topic.push(value.toLowerCase());
+      } else if (field === "year") {
+        var years = value.match(/^(\d{4})(?:(?:\.\.|-)(\d{4})?)?$/);
+        if (years) parsed.filters.year = [+years[1], years[2] ? +years[2] : (/\.\.|-/.test(value) ? 9999 : +years[1])];
+      } else {
+        var name = field === "author" ? "authors" : field;
+        self.tokens(value).forEach(function (t) { parsed.required.push({ term: t, field: name }); });
+      }
+    } else if (m[3] !== undefined) {
+      self.tokens(m[3]).forEach(function (t) { parsed.required.push({ term: t, field: null }); });
+    } else {
+      var text = m[0];
+      self.tokens(text).forEach(function (t) { parsed.free.push(t); });
+    }
+  }
+  return parsed;
+};
+
+function distance1(a, b) {
+  // true if a and b are at most one edit apart
+  if (a === b) return true;
+  var la = a.length, lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  var i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) return a.slice(i + 1) === b.slice(i + 1) ||
+    (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+Engine.prototype.run = function (parsed, typo) {
+  var lunr = this.lunr, self = this;
+  var stems = parsed.free.map(function (t) { return self.stem(t); });
+  // Prefixes as typed, and in American spelling when that differs ("colour" -> "color").
+  var prefixes = parsed.free.map(function (t) {
+    var a = self.spell(t);
+    return t.length < MIN_PREFIX ? [] : a === t ? [t] : [t, a];
+  });
+  var results = this.index.query(function (q) {
+    parsed.free.forEach(function (t, i) {
+      q.term(t, { boost: 10, usePipeline: true });
+      prefixes[i].forEach(function (p) {
+        q.term(p, { boost: 1, usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING });
+      });
+      if (typo && t.length >= MIN_TYPO) {
+        q.term(stems[i], { boost: 0.5, usePipeline: false, editDistance: 1 });
+      }
+    });
+    parsed.required.forEach(function (r) {
+      var clause = { usePipeline: true, presence: lunr.Query.presence.REQUIRED, boost: 10 };
+      if (r.field) clause.fields = [r.field];
+      q.term(r.term, clause);
+    });
+  });
+  // How many of the free words each paper matched: all words first, then score.
+  var cache = {};
+  function owners(term) {
+    if (cache[term]) return cache[term];
+    var found = [];
+    parsed.free.forEach(function (t, i) {
+      var prefix = prefixes[i].some(function (p) { return term.lastIndexOf(p, 0) === 0; });
+      if (term === stems[i] || prefix ||
+          (typo && t.length >= MIN_TYPO && distance1(term, stems[i]))) found.push(i);
+    });
+    return (cache[term] = found);
+  }
+  return results.map(function (r) {
+    var seen = {}, cover = 0;
+    var terms = r.terms || Object.keys(r.matchData.metadata);  // PostingIndex or lunr.Index
+    for (var j = 0; j < terms.length; j++) {
+      var words = owners(terms[j]);
+      for (var k = 0; k < words.length; k++) {
+        if (seen[words[k]] === undefined) { seen[words[k]] = 1; cover++; }
+      }
+    }
+    return { n: +r.ref, score: r.score, cover: cover, terms: terms };
+  });
+};
+
+Engine.prototype.keep = function (parsed, n) {
+  var paper = this.docs.papers[n], f = parsed.filters, self = this;  // [topics, year]
+  if (f.year && (paper[1] < f.year[0] || paper[1] > f.year[1])) return false;
+  for (var i = 0; i < f.topic.length; i++) {
+    var want = f.topic[i];
+    var ok = paper[0].some(function (k) {
+      var id = self.topicIds[k];
+      return id === want || self.docs.topics[k][1].toLowerCase() === want;
+    });
+    if (!ok) return false;
+  }
+  return true;
+};
+
+/* Search: returns every matching paper (best first) and whether typos were used. */
+Engine.prototype.search = function (query) {
+  var parsed = this.parse(query), self = this, hits, typo = false;
+  var hasFilter = parsed.filters.topic.length || parsed.filters.year;
+  if (!parsed.free.length && !parsed.required.length) {
+    if (!hasFilter) return { hits: [], parsed: parsed, typo: false };
+    hits = this.docs.papers.map(function (p, n) { return { n: n, score: 0, cover: 0, terms: [] }; });
+    hits.sort(function (a, b) {
+      return (self.docs.papers[b.n][1] - self.docs.papers[a.n][1]) || (a.n - b.n);
+    });
+  } else {
+    hits = this.run(parsed, false);
+    var all = parsed.free.length;
+    var complete = hits.filter(function (h) { return h.cover === all && self.keep(parsed, h.n); });
+    if (all && complete.length === 0) {
+      hits = this.run(parsed, true);
+      typo = true;
+    }
+    hits.sort(function (a, b) { return (b.cover - a.cover) || (b.score - a.score) || (a.n - b.n); });
+  }
+  hits = hits.filter(function (h) { return self.keep(parsed, h.n); });
+  return { hits: hits, parsed: parsed, typo: typo };
+};
+
+/* Ranges [start, end] of words in text whose stem is one of the matched terms. */
+Engine.prototype.marks = function (text, terms) {
+  if (!terms.length) return [];
+  var set = {}, out = [], lunr = this.lunr, start = 0, m, self = this;
+  terms.forEach(function (t) { set[t] = 1; });
+  this.words.lastIndex = 0;
+  function check(s, e) {
+    if (e <= s) return;
+    var token = trim(new lunr.Token(text.slice(s, e).toLowerCase(), {}));
+    var word = token.toString();
+    if (word && set[self.stem(word)]) {
+      var offset = text.slice(s, e).toLowerCase().indexOf(word);
+      out.push([s + offset, s + offset + word.length]);
+    }
+  }
+  while ((m = this.words.exec(text))) {
+    if (m[0] === "") { this.words.lastIndex++; continue; }
+    check(start, m.index);
+    start = m.index + m[0].length;
+  }
+  check(start, text.length);
+  return out;
+};
+
+/* Topics, authors and venues the search box offers (generator/search.py: suggestions):
+ * each with the words of its name (and, for topics, of its keywords). */
+Engine.prototype.entities = function () {
+  if (this._entities) return this._entities;
+  var self = this, out = [], extra = this.docs.suggest || { topics: [], authors: [], venues: [] };
+  function words(text) { return text.toLowerCase().split(self.split).filter(Boolean); }
+  this.docs.topics.forEach(function (t, k) {
+    var more = extra.topics[k] || [0, []];
+    out.push({ kind: "topic", label: t[1], key: t[0], count: more[0], filter: "topic:" + t[0],
+      names: [words(t[1]), words(t[0])], keywords: more[1].map(words) });
+  });
+  [["author", extra.authors], ["venue", extra.venues]].forEach(function (group) {
+    group[1].forEach(function (row) {
+      var value = row[0].replace(/"/g, "");
+      out.push({ kind: group[0], label: row[0], key: row[1], count: row[2],
+        filter: group[0] + ":" + (/\s/.test(value) ? '"' + value + '"' : value),
+        names: [words(row[0])], keywords: [] });
+    });
+  });
+  return (this._entities = out);
+};
+
+/* Where the query's words run inside `words` (all but the last whole, the last as a
+ * prefix, spellings normalised), or -1. */
+Engine.prototype.runsIn = function (query, words) {
+  var n = query.length, self = this;
+  for (var i = 0; i + n <= words.length; i++) {
+    var ok = true;
+    for (var j = 0; j < n && ok; j++) {
+      var q = query[j], w = words[i + j];
+      ok = j < n - 1 ? (q === w || self.spell(q) === self.spell(w)) :
+        (w.lastIndexOf(q, 0) === 0 || self.spell(w).lastIndexOf(self.spell(q), 0) === 0);
+    }
+    if (ok) return i;
+  }
+  return -1;
+};
+
+var KINDS = { topic: 0, author: 1, venue: 2 }, SUGGEST = 5, MIN_SUGGEST = 3;
+
+/* Topics, authors and venues whose name or keywords the query's free words spell out
+ * (prefix-aware: "mixt", "mixture of"), best first; each with the query that filters
+ * by it instead (the free words replaced by e.g. topic:<id>). */
+Engine.prototype.suggest = function (query, limit) {
+  var kept = [], re = /([A-Za-z]+):("[^"]*"?|\S+)|"([^"]*)"?|(\S+)/g, m, free = [];
+  while ((m = re.exec(query))) {
+    if (m[4] !== undefined || (m[1] && !FIELD_FILTERS[m[1].toLowerCase()])) free.push(m[0]);
+    else kept.push(m[0]);
+  }
+  var words = free.join(" ").toLowerCase().split(this.split).filter(Boolean);
+  if (!words.length || words.join(" ").length < MIN_SUGGEST) return [];
+  var taken = kept.join(" ").toLowerCase(), self = this, found = [];
+  this.entities().forEach(function (e) {
+    if (taken.indexOf(e.filter.toLowerCase()) >= 0) return;
+    var best = null;
+    e.names.concat(e.keywords).forEach(function (text, n) {
+      var at = self.runsIn(words, text);
+      if (at < 0) return;
+      var rank = (n < e.names.length ? 0 : 2) + (at === 0 ? 0 : 1);
+      if (best === null || rank < best) best = rank;
+    });
+    if (best !== null) found.push({ e: e, rank: best });
+  });
+  found.sort(function (a, b) {
+    return (a.rank - b.rank) || (KINDS[a.e.kind] - KINDS[b.e.kind]) || (b.e.count - a.e.count) ||
+      (a.e.label < b.e.label ? -1 : a.e.label > b.e.label ? 1 : 0);
+  });
+  return found.slice(0, limit || SUGGEST).map(function (f) {
+    return { kind: f.e.kind, label: f.e.label, key: f.e.key, count: f.e.count,
+      filter: f.e.filter, query: kept.concat([f.e.filter]).join(" ") + " " };
+  });
+};
+
+/* search(query), kept for the last query: the worker asks for the hits of a page
+ * first, fetches their display rows, then builds the page. */
+Engine.prototype.found = function (query) {
+  if (!this.last || this.last.query !== query) this.last = { query: query, found: this.search(query) };
+  return this.last.found;
+};
+
+/* The paper numbers of a page of results. */
+Engine.prototype.pageHits = function (query, offset, limit) {
+  return this.found(query).hits.slice(offset, offset + limit).map(function (h) { return h.n; });
+};
+
+/* A page of results with display data, topic and year facets over all hits, and on the
+ * first page the topics, authors and venues the query names (at most `suggest`). The
+ * display rows of the page's hits must be loaded (rows.get). */
+Engine.prototype.page = function (query, offset, limit, facets, suggest) {
+  var found = this.found(query), docs = this.docs, rows = this.rows, self = this;
+  var items = found.hits.slice(offset, offset + limit).map(function (h) {
+    var p = docs.papers[h.n], r = rows.get(h.n);  // [topics, year]; [id, title, snippet, url]
+    return {
+      id: r[0], title: r[1], year: p[1] || null, snippet: r[2], read: r[3] || "",
+      topics: p[0].map(function (k) { return docs.topics[k]; }),
+      titleMarks: self.marks(r[1], h.terms), snippetMarks: self.marks(r[2], h.terms),
+    };
+  });
+  var out = { query: query, total: found.hits.length, items: items, typo: found.typo };
+  if (!offset) out.suggestions = this.suggest(query, suggest);
+  if (facets) {
+    var topics = {}, years = {};
+    found.hits.forEach(function (h) {
+      var p = docs.papers[h.n];
+      p[0].forEach(function (k) { topics[k] = (topics[k] || 0) + 1; });
+      if (p[1]) years[p[1]] = (years[p[1]] || 0) + 1;
+    });
+    out.facets = {
+      topics: Object.keys(topics).map(function (k) { return [docs.topics[k][0], docs.topics[k][1], topics[k]]; })
+        .sort(function (a, b) { return (b[2] - a[2]) || (a[1] < b[1] ? -1 : 1); }),
+      years: Object.keys(years).map(function (y) { return [+y, years[y]]; })
+        .sort(function (a, b) { return b[0] - a[0]; }),
+    };
+  }
+  return out;
+};
+
+/* What results show, in shards of `size` papers (generator/search.py: display_shards),
+ * each fetched once, when a page of results first needs it (load(name) -> rows). */
+function Shards(names, size, load) {
+  this.names = names; this.size = size; this.load = load; this.rows = []; this.pending = [];
+}
+Shards.prototype.get = function (n) {
+  var shard = this.rows[Math.floor(n / this.size)];
+  return shard && shard[n % this.size];
+};
+Shards.prototype.need = function (ns) {
+  var self = this, waits = [];
+  ns.forEach(function (n) {
+    var k = Math.floor(n / self.size);
+    if (self.rows[k]) return;
+    if (!self.pending[k]) {
+      self.pending[k] = self.load(self.names[k]).then(function (rows) { self.rows[k] = rows; },
+        function (error) { self.pending[k] = null; throw error; });  // a later query retries
+    }
+    waits.push(self.pending[k]);
+  });
+  return Promise.all(waits);
+};
+
+if (typeof module !== "undefined" && module.exports) {
+  module.exports = { Engine: Engine, useSpelling: useSpelling, Shards: Shards };
+}

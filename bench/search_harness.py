@@ -36,8 +36,8 @@ QUERIES = [
     "protein", "robot manipulation", "year:2024 agents",
 ]  # fmt: skip
 
-# Key presses and renders, timed in the page: a render is the results list changing
-# (its items replaced), counted at the next frame, i.e. when it is painted.
+# Key presses and renders, timed in the page: a render is the results list or its count
+# line being rewritten, counted at the next frame, i.e. when it is painted.
 WATCH_JS = """
 window.__harness = { keys: [], shown: [] };
 document.addEventListener("keydown", (e) => {
@@ -45,12 +45,16 @@ document.addEventListener("keydown", (e) => {
 }, true);
 new MutationObserver(() => {
   const list = document.querySelector(".pc-search [role=listbox]");
-  if (!list || window.__harness.watching) return;
+  const meta = document.querySelector(".pc-search .md-search-result__meta");
+  if (!list || !meta || window.__harness.watching) return;
   window.__harness.watching = true;
-  new MutationObserver(() => {
-    if (list.hasAttribute("aria-busy")) return;
+  // Every answer rewrites the count line ("No matching papers" again too) and the list.
+  const seen = new MutationObserver(() => {
+    if (list.hasAttribute("aria-busy") || /Searching/.test(meta.textContent)) return;
     requestAnimationFrame(() => window.__harness.shown.push(performance.now()));
-  }).observe(list, { childList: true });
+  });
+  seen.observe(list, { childList: true });
+  seen.observe(meta, { childList: true, characterData: true, subtree: true });
 }).observe(document, { childList: true, subtree: true });
 """
 
@@ -101,7 +105,7 @@ def measure(site: Path, delay_ms: float = 150) -> dict[str, object]:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
             finished: list = []
-            page.on("requestfinished", finished.append)
+            page.on("requestfinished", lambda request: finished.append(request))
             page.add_init_script("delete window.requestIdleCallback")
             page.add_init_script(WATCH_JS)
             page.goto(url + page_path)

@@ -373,11 +373,17 @@ def git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
 
-def test_changes_lists_added_changed_and_removed_papers(content):
+def committed(content: Path) -> Path:
+    """A git repository around ``content`` with everything committed on main."""
     repo = content.parent
     git(repo, "init", "-q", "-b", "main")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
+    return repo
+
+
+def test_changes_lists_added_changed_and_removed_papers(content):
+    committed(content)
     papers = content / "papers"
     (papers / "adamoe.yml").unlink()
     trp = (
@@ -413,10 +419,7 @@ def test_changes_lists_added_changed_and_removed_papers(content):
 def test_changes_as_json_name_each_paper_with_its_topics_before_and_after(content):
     """The data of the preview comment (site/preview.py): ids from file names, and the
     topics at the base, so the comment can link the topics a paper moved between."""
-    repo = content.parent
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
+    repo = committed(content)
     papers = content / "papers"
     (papers / "adamoe.yml").unlink()
     trp = (papers / "trp.yml").read_text().replace("[model-compression]", "[llm-serving]")
@@ -437,10 +440,7 @@ def test_changes_as_json_name_each_paper_with_its_topics_before_and_after(conten
 
 
 def test_changes_without_paper_changes(content):
-    repo = content.parent
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
+    committed(content)
     result = cli("changes", "--content", "content", "--base", "HEAD")
     assert result.exit_code == 0
     assert "adds, changes or removes no paper files" in result.stdout

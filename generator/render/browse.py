@@ -67,7 +67,7 @@ class Pager:
     def markdown(self, listing: str) -> str:
         """This page's Markdown file (``render.page_path`` form) for ``listing``, the
         page 1 URL's path without its slash (``venues/acl``)."""
-        return f"{listing}.md" if self.number == 1 else f"{listing}/page/{self.number}.md"
+        return page_markdown(listing, self.number)
 
     def summary(self, noun: str = "paper") -> str:
         """How many papers (or ``noun``s) the listing has, and which this page shows."""
@@ -97,10 +97,20 @@ class Pager:
         return out
 
 
+def page_markdown(listing: str, number: int) -> str:
+    """The Markdown file of page ``number`` of ``listing`` (see ``Pager.markdown``)."""
+    return f"{listing}.md" if number == 1 else f"{listing}/page/{number}.md"
+
+
+def page_count(total: int, size: int) -> int:
+    """Pages of at most ``size`` that ``total`` items fill; always at least one."""
+    return max(1, -(-total // size))
+
+
 def paginate(items: Sequence[T], size: int) -> list[tuple[Pager, tuple[T, ...]]]:
     """``items`` (papers, or an index's values) in pages of at most ``size``, in order;
     always at least one page."""
-    count = max(1, -(-len(items) // size))
+    count = page_count(len(items), size)
     return [
         (Pager(n + 1, count, n * size + 1, min(len(items), (n + 1) * size), len(items)),
          tuple(items[n * size : (n + 1) * size]))
@@ -126,9 +136,7 @@ def table_json(catalogue: Catalogue) -> str:
 def wanted_listing(folder: str, total: int, size: int, wanted: Callable[[str], bool]) -> bool:
     """Whether any page of a listing of ``total`` papers, ``size`` a page, at ``folder``
     is ``wanted``."""
-    pages = max(1, -(-total // size))
-    return any(wanted(f"{folder}.md" if n == 1 else f"{folder}/page/{n}.md")
-               for n in range(1, pages + 1))  # fmt: skip
+    return any(wanted(page_markdown(folder, n)) for n in range(1, page_count(total, size) + 1))
 
 
 def write_pages(

@@ -38,12 +38,13 @@ async ([q, stock, nav]) => {
 """
 
 
-def _received(requests: list) -> int:
+def received(requests: list) -> int:
+    """Bytes Chromium received for ``requests`` (bodies as sent, and headers)."""
     total = 0
     for request in requests:
         try:
             sizes = request.sizes()
-        except Exception:
+        except Exception:  # a request without a response (aborted): nothing received
             continue
         total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
     return total
@@ -69,6 +70,6 @@ def first_results(browser, url: str, page_path: str, stock: bool) -> dict[str, f
             finished.clear()
         ms = page.evaluate(FIRST_JS, [QUERY, stock, nav])
         name = "first_nav" if nav else "first_focus"
-        out[f"{name}_ms"], out[f"{name}_b"] = ms, _received(list(finished))
+        out[f"{name}_ms"], out[f"{name}_b"] = ms, received(list(finished))
         context.close()
     return out

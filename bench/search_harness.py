@@ -82,22 +82,12 @@ def _type(page, text: str, delay_ms: float) -> list[float]:
     return times
 
 
-def _received(requests: list) -> int:
-    total = 0
-    for request in requests:
-        try:
-            sizes = request.sizes()
-        except Exception:  # a request without a response (aborted): nothing received
-            continue
-        total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
-    return total
-
-
 def measure(site: Path, delay_ms: float = 150) -> dict[str, object]:
     """The figures above for ``site``, served gzip-compressed on 127.0.0.1."""
     sys.path.insert(0, str(ROOT))
     from playwright.sync_api import sync_playwright
 
+    from bench.firstresult import received
     from bench.measure import CHROMIUM, CHROMIUM_ARGS
     from tests.gzipserve import serve_gzip
 
@@ -121,7 +111,7 @@ def measure(site: Path, delay_ms: float = 150) -> dict[str, object]:
             # The first key: the index loads. Its results, not the box's "Type to start
             # searching" on focus, are the first results.
             first_ms = _type(page, QUERIES[0][:1], delay_ms)[0] + _last_key(page) - t0
-            first_bytes = _received(list(finished))
+            first_bytes = received(list(finished))
             keys = _type(page, QUERIES[0][1:], delay_ms)
             for query in QUERIES[1:]:
                 box.fill("")

@@ -152,7 +152,9 @@ def _swap(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def run(config: Path, site_dir: Path | None, renderer: str = "mkdocs", verbose: bool = False) -> int:
+def run(
+    config: Path, site_dir: Path | None, renderer: str = "mkdocs", verbose: bool = False
+) -> int:
     """Build, check and swap in the site; print the outcome; return the exit status."""
     site_dir = site_dir or DEFAULT_SITE[renderer]
     try:

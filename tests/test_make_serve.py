@@ -8,8 +8,10 @@ breaks, and stop on Ctrl-C with no process left behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -114,3 +116,48 @@ def test_make_serve_serves_rebuilds_and_stops_cleanly(served, page):
     assert stop_group(proc), f"processes left behind:\n{log.read_text()}"
     assert not group_alive(proc.pid)
     assert http_get(base, timeout=5) == (0, "")
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def test_make_serve_stops_on_sigterm_to_its_group(tmp_path):
+    """`make serve &` in a script (SIGINT ignored, as a shell does for a background job)
+    stopped by `kill -TERM -<pgid>` during its first build: make forwards SIGTERM to the
+    server, which so gets it twice; the second must not cut its shutdown short."""
+    project = make_copy(tmp_path / "project")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "PAPERCAT_SERVE_ADDR": f"127.0.0.1:{port}"}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            ["make", "serve"], cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while "Serving on" not in log.read_text() and time.monotonic() < deadline:
+            assert proc.poll() is None, log.read_text()
+            time.sleep(0.2)
+        assert "Settled" not in log.read_text()  # still in its first build
+        server = _children(proc.pid)
+        os.killpg(proc.pid, signal.SIGTERM)
+        # make's own forward of SIGTERM, sent again a few times so that one surely
+        # lands in the server's clean-up rather than before it.
+        for pause in (0.05, 0.1, 0.2):
+            time.sleep(pause)
+            for pid in server:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+        assert stop_group(proc, signal.SIGTERM), f"processes left behind:\n{log.read_text()}"
+        assert "Aborted!" not in log.read_text() and "Traceback" not in log.read_text()
+        assert http_get(f"http://127.0.0.1:{port}/", timeout=5) == (0, "")
+    finally:
+        stop_group(proc, signal.SIGKILL)

@@ -25,24 +25,19 @@ MkDocs renders with ``strict: false`` here, and the site's address is the local 
 
 from __future__ import annotations
 
-import contextlib
 import operator
 import os
-import posixpath
 import shutil
 import signal
-import subprocess
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-import generator
 from generator.build import cache_folder
 from generator.catalogue.memo import Memo
 from generator.catalogue.model import Catalogue
@@ -355,12 +350,25 @@ def serve(content: Path, out: Path, address: str) -> int:
             observer.schedule(_Watch(passes), str(folder), recursive=True)
     observer.start()
     # `kill` (SIGTERM) stops the server like Ctrl-C does, so no pass is left behind.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # Only the first signal interrupts: `kill -TERM -<group>` reaches the server twice
+    # (make forwards SIGTERM to its child), and a second KeyboardInterrupt raised inside
+    # the clean-up below left the server thread running and the process alive.
+    stopping = threading.Event()
+
+    def interrupt(signum: int, frame: object) -> None:
+        if not stopping.is_set():
+            stopping.set()
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # `make serve &` ignores it
+        signal.signal(signal.SIGINT, interrupt)
     try:
         return passes.run()
     except KeyboardInterrupt:
         return 0
     finally:
+        stopping.set()
         passes.close()
         observer.stop()
         observer.join(timeout=5)

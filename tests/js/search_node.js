@@ -54,7 +54,10 @@ const engine = tiered ? null : new worker.Engine(lunr, index, docs, manifest.sep
 // last bit), matched words; reader queries with and without typos, and raw lunr queries.
 if (request.parity) {
   const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-  const hits = (rs) => rs.map((h) => [h.n, h.score, h.cover, h.terms.slice().sort()]);
+  // Hits in paper order: the site's engine gets them unsorted (PostingIndex.collect),
+  // lunr.Index's come best first; that order is compared below, as lunr's own.
+  const hits = (rs) => rs.list().sort((a, b) => a.n - b.n)
+    .map((h) => [h.n, h.score, h.cover, h.terms.slice().sort()]);
   out.parity = [];
   for (const q of request.parity.queries || []) {
     for (const typo of [false, true]) {
@@ -80,8 +83,8 @@ out.lunr = (request.lunr_queries || []).map((q) =>
 out.engine = (request.queries || []).map((q) => lazily(() => fast.page(q, 0, request.limit || 10, false))[0]
   .items.map((i) => i.id));
 // The same with each hit's score, to compare a tiered index with a single one.
-out.scored = (request.scored || []).map((q) => lazily(() => fast.search(q))[0]
-  .hits.slice(0, request.limit || 10).map((h) => [shown[h.n][0], h.score]));
+out.scored = (request.scored || []).map((q) => lazily(() => fast.ranked(q, 0, request.limit || 10))[0]
+  .map((h) => [shown[h.n][0], h.score]));
 // Topic, author and venue suggestions for queries.
 out.suggest = (request.suggest || []).map((q) => fast.suggest(q));
 process.stdout.write(JSON.stringify(out));

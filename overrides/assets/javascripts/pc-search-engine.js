@@ -6,6 +6,12 @@
  */
 "use strict";
 
+if (typeof module !== "undefined" && module.exports) {
+  var searchRank = require("./pc-search-rank.js");
+  var Hits = searchRank.Hits, Found = searchRank.Found, popcount = searchRank.popcount;
+  var NO_HITS = searchRank.NO_HITS;
+}
+
 var FIELD_FILTERS = { topic: 1, topics: 1, year: 1, title: 1, author: 1, authors: 1, venue: 1, abstract: 1 };
 var MIN_PREFIX = 3, MIN_TYPO = 5;
 
@@ -108,7 +114,7 @@ Engine.prototype.run = function (parsed, typo) {
     var a = self.spell(t);
     return t.length < MIN_PREFIX ? [] : a === t ? [t] : [t, a];
   });
-  var results = this.index.query(function (q) {
+  function build(q) {
     parsed.free.forEach(function (t, i) {
       q.term(t, { boost: 10, usePipeline: true });
       prefixes[i].forEach(function (p) {
@@ -123,30 +129,40 @@ Engine.prototype.run = function (parsed, typo) {
       if (r.field) clause.fields = [r.field];
       q.term(r.term, clause);
     });
-  });
-  // How many of the free words each paper matched: all words first, then score.
-  var cache = {};
+  }
+  // Which of the free words an index term stands for: all words first, then score.
   function owners(term) {
-    if (cache[term]) return cache[term];
     var found = [];
     parsed.free.forEach(function (t, i) {
       var prefix = prefixes[i].some(function (p) { return term.lastIndexOf(p, 0) === 0; });
       if (term === stems[i] || prefix ||
           (typo && t.length >= MIN_TYPO && distance1(term, stems[i]))) found.push(i);
     });
-    return (cache[term] = found);
+    return found;
   }
-  return results.map(function (r) {
-    var seen = {}, cover = 0;
-    var terms = r.terms || Object.keys(r.matchData.metadata);  // PostingIndex or lunr.Index
-    for (var j = 0; j < terms.length; j++) {
-      var words = owners(terms[j]);
-      for (var k = 0; k < words.length; k++) {
-        if (seen[words[k]] === undefined) { seen[words[k]] = 1; cover++; }
-      }
-    }
-    return { n: +r.ref, score: r.score, cover: cover, terms: terms };
-  });
+  var h, words = parsed.free.length;
+  if (this.index.collect && words <= 31) {
+    // PostingIndex: a bit per word, or-ed over each paper's terms by the index.
+    var m = this.index.collect(build, function (term) {
+      return owners(term).reduce(function (mask, i) { return mask | (1 << i); }, 0);
+    });
+    var covers = new Uint8Array(m.docs.length);
+    for (h = 0; h < m.docs.length; h++) covers[h] = popcount(m.masks[h]);
+    return new Hits(m.docs, m.scores, covers, function (k) { return m.terms(m.docs[k]); });
+  }
+  var results = this.index.query(build), cache = new Map();  // lunr.Index in the tests
+  var docs = new Int32Array(results.length), scores = new Float64Array(results.length);
+  var cover = new Uint8Array(results.length), matched = [];
+  for (h = 0; h < results.length; h++) {
+    var r = results[h], seen = new Set();
+    var terms = r.terms || Object.keys(r.matchData.metadata);
+    terms.forEach(function (term) {
+      if (!cache.has(term)) cache.set(term, owners(term));
+      cache.get(term).forEach(function (i) { seen.add(i); });
+    });
+    docs[h] = +r.ref; scores[h] = r.score; cover[h] = Math.min(seen.size, 255); matched.push(terms);
+  }
+  return new Hits(docs, scores, cover, function (k) { return matched[k]; });
 };
 
 Engine.prototype.keep = function (parsed, n) {
@@ -163,28 +179,43 @@ Engine.prototype.keep = function (parsed, n) {
   return true;
 };
 
-/* Search: returns every matching paper (best first) and whether typos were used. */
+/* Search: every matching paper the filters keep (Found), and whether typos were used. */
 Engine.prototype.search = function (query) {
-  var parsed = this.parse(query), self = this, hits, typo = false;
-  var hasFilter = parsed.filters.topic.length || parsed.filters.year;
+  var parsed = this.parse(query), self = this, hits, typo = false, h, n;
+  var papers = this.docs.papers, f = parsed.filters, order = [];
+  var hasFilter = f.topic.length || f.year;
   if (!parsed.free.length && !parsed.required.length) {
-    if (!hasFilter) return { hits: [], parsed: parsed, typo: false };
-    hits = this.docs.papers.map(function (p, n) { return { n: n, score: 0, cover: 0, terms: [] }; });
-    hits.sort(function (a, b) {
-      return (self.docs.papers[b.n][1] - self.docs.papers[a.n][1]) || (a.n - b.n);
-    });
-  } else {
-    hits = this.run(parsed, false);
-    var all = parsed.free.length;
-    var complete = hits.filter(function (h) { return h.cover === all && self.keep(parsed, h.n); });
-    if (all && complete.length === 0) {
-      hits = this.run(parsed, true);
-      typo = true;
-    }
-    hits.sort(function (a, b) { return (b.cover - a.cover) || (b.score - a.score) || (a.n - b.n); });
+    if (!hasFilter) return new Found(NO_HITS, new Int32Array(0), null, parsed, false);
+    // Filters alone: every paper they keep, newest first.
+    for (n = 0; n < papers.length; n++) if (this.keep(parsed, n)) order.push(n);
+    hits = new Hits(Int32Array.from(order), new Float64Array(order.length),
+      new Uint8Array(order.length), function () { return []; });
+    var docs = hits.docs;
+    return new Found(hits, Int32Array.from(order.keys()), function (a, b) {
+      return (papers[docs[b]][1] - papers[docs[a]][1]) || (docs[a] - docs[b]);
+    }, parsed, false);
   }
-  hits = hits.filter(function (h) { return self.keep(parsed, h.n); });
-  return { hits: hits, parsed: parsed, typo: typo };
+  hits = this.run(parsed, false);
+  var all = parsed.free.length, complete = false;
+  for (h = 0; all && !complete && h < hits.docs.length; h++) {
+    complete = hits.covers[h] === all && this.keep(parsed, hits.docs[h]);
+  }
+  if (all && !complete) {
+    hits = this.run(parsed, true);
+    typo = true;
+  }
+  var count = hits.docs.length;
+  if (hasFilter) {
+    for (h = 0; h < count; h++) if (self.keep(parsed, hits.docs[h])) order.push(h);
+    order = Int32Array.from(order);
+  } else {
+    order = new Int32Array(count);
+    for (h = 0; h < count; h++) order[h] = h;
+  }
+  var d = hits.docs, s = hits.scores, c = hits.covers;
+  return new Found(hits, order, function (a, b) {
+    return (c[b] - c[a]) || (s[b] - s[a]) || (d[a] - d[b]);
+  }, parsed, typo);
 };
 
 /* Ranges [start, end] of words in text whose stem is one of the matched terms. */
@@ -291,9 +322,14 @@ Engine.prototype.found = function (query) {
   return this.last.found;
 };
 
+/* The ranked hits offset..offset+limit: [{n, score, cover, terms}]. */
+Engine.prototype.ranked = function (query, offset, limit) {
+  return this.found(query).slice(offset, limit);
+};
+
 /* The paper numbers of a page of results. */
 Engine.prototype.pageHits = function (query, offset, limit) {
-  return this.found(query).hits.slice(offset, offset + limit).map(function (h) { return h.n; });
+  return this.ranked(query, offset, limit).map(function (h) { return h.n; });
 };
 
 /* A page of results with display data, topic and year facets over all hits, and on the
@@ -301,7 +337,7 @@ Engine.prototype.pageHits = function (query, offset, limit) {
  * display rows of the page's hits must be loaded (rows.get). */
 Engine.prototype.page = function (query, offset, limit, facets, suggest) {
   var found = this.found(query), docs = this.docs, rows = this.rows, self = this;
-  var items = found.hits.slice(offset, offset + limit).map(function (h) {
+  var items = found.slice(offset, limit).map(function (h) {
     var p = docs.papers[h.n], r = rows.get(h.n);  // [topics, year]; [id, title, snippet, url]
     return {
       id: r[0], title: r[1], year: p[1] || null, snippet: r[2], read: r[3] || "",
@@ -309,15 +345,15 @@ Engine.prototype.page = function (query, offset, limit, facets, suggest) {
       titleMarks: self.marks(r[1], h.terms), snippetMarks: self.marks(r[2], h.terms),
     };
   });
-  var out = { query: query, total: found.hits.length, items: items, typo: found.typo };
+  var out = { query: query, total: found.total, items: items, typo: found.typo };
   if (!offset) out.suggestions = this.suggest(query, suggest);
   if (facets) {
-    var topics = {}, years = {};
-    found.hits.forEach(function (h) {
-      var p = docs.papers[h.n];
-      p[0].forEach(function (k) { topics[k] = (topics[k] || 0) + 1; });
+    var topics = {}, years = {}, order = found.order, hitDocs = found.hits.docs;
+    for (var i = 0; i < order.length; i++) {
+      var p = docs.papers[hitDocs[order[i]]];
+      for (var j = 0; j < p[0].length; j++) topics[p[0][j]] = (topics[p[0][j]] || 0) + 1;
       if (p[1]) years[p[1]] = (years[p[1]] || 0) + 1;
-    });
+    }
     out.facets = {
       topics: Object.keys(topics).map(function (k) { return [docs.topics[k][0], docs.topics[k][1], topics[k]]; })
         .sort(function (a, b) { return (b[2] - a[2]) || (a[1] < b[1] ? -1 : 1); }),

@@ -170,8 +170,9 @@ function union(a, b) {
  * last bit (tests/test_search_index.py). What differs is the work: lunr's
  * Index.load builds a field vector for every (paper, field), 600,000 of them at
  * 100,000 papers, and a query reads whole vectors; here a query reads only the
- * postings of its terms and computes their scores then. Needs the search pipeline's
- * functions registered first (useSpelling). */
+ * postings of its terms and computes their scores then, into typed arrays kept for
+ * the visit (a query of 40,000 hits allocates no object per hit). Needs the search
+ * pipeline's functions registered first (useSpelling). */
 function PostingIndex(lunr, compact) {
   var dec = decode(compact);
   this.lunr = lunr; this.dec = dec; this.fields = dec.fields; this.fieldNumber = {};
@@ -185,16 +186,19 @@ function PostingIndex(lunr, compact) {
   }
   builder.finish();
   this.tokenSet = builder.root;
-  // Per query: which (paper, field) and which paper already matched, marked with the
-  // query's number so the arrays are never cleared.
+  // Per query, by (paper, field): whether it matched (marked with the query's number,
+  // so the arrays are never cleared), its dot product, and the order lunr meets them.
   var size = dec.count * dec.fields.length;
-  this.stamp = new Int32Array(size); this.slot = new Int32Array(size);
+  this.stamp = new Int32Array(size); this.dot = new Float64Array(size); this.met = new Int32Array(size);
+  // Per paper: its hit, and the words it matched (a bit per word: Matches.masks).
   this.docStamp = new Int32Array(dec.count); this.docHit = new Int32Array(dec.count);
+  this.maskStamp = new Int32Array(dec.count); this.docMask = new Int32Array(dec.count);
+  this.hitDoc = new Int32Array(dec.count); this.hitScore = new Float64Array(dec.count);
   this.generation = 0;
 }
 
 /* Thrown by PostingIndex.query when the query needs term shards not yet loaded. */
-function Missing(shards) { this.shards = shards; this.message = "term shards needed: " + shards; }
+function Missing(shards) { this.message = "term shards needed: " + shards; this.shards = shards; }
 
 /* Term shard k (its JSON: {postings}) into a tiered index. */
 PostingIndex.prototype.addShard = function (k, data) {
@@ -204,16 +208,25 @@ PostingIndex.prototype.addShard = function (k, data) {
 /* Hits of a query built by fn (as lunr.Index.prototype.query): [{ref, score, terms}],
  * best first; ref is the paper number and terms the index terms it matched. */
 PostingIndex.prototype.query = function (fn) {
+  var m = this.collect(fn, null), results = [];
+  for (var h = 0; h < m.docs.length; h++) {
+    results.push({ ref: m.docs[h], score: m.scores[h], terms: m.terms(m.docs[h]) });
+  }
+  return results.sort(function (a, b) { return b.score - a.score; });
+};
+
+/* The same query's hits, unsorted, in the order lunr meets them (Matches). tag(term),
+ * if given, is a bit mask per matched term; each hit's masks are or-ed together. */
+PostingIndex.prototype.collect = function (fn, tag) {
   var lunr = this.lunr, dec = this.dec, fields = this.fields, nf = fields.length;
-  var fieldNumber = this.fieldNumber, f, i, j, k;
+  var fieldNumber = this.fieldNumber, f, i, j, k, p, ref;
   var query = new lunr.Query(fields);
   fn.call(query, query);
-  var gen = ++this.generation, stamp = this.stamp, slot = this.slot;
+  var gen = ++this.generation, stamp = this.stamp, dot = this.dot, met = this.met, nmet = 0;
   var queryVectors = [], required = {}, prohibited = {}, cached = new Set(), missing = new Set();
   for (f = 0; f < nf; f++) queryVectors.push(new Map());
-  // Each matching (paper, field) in the order lunr first meets it, and its matched
-  // terms as a chain of entries (term number, score, term).
-  var refs = [], first = [], last = [], eT = [], eW = [], eTerm = [], eNext = [];
+  // Each (term, field) whose postings score, once; each (paper, field) as first met.
+  var lists = [];
   for (i = 0; i < query.clauses.length; i++) {
     var clause = query.clauses[i], clauseMatches = NONE;
     var isRequired = clause.presence === lunr.Query.presence.REQUIRED;
@@ -234,7 +247,7 @@ PostingIndex.prototype.query = function (fn) {
         for (k = 0; k < clause.fields.length; k++) {
           var field = clause.fields[k], local = t - shard.from;
           f = fieldNumber[field];
-          var e = shard.postings[f], from = e.starts[local], to = e.starts[local + 1], p;
+          var e = shard.postings[f], from = e.starts[local], to = e.starts[local + 1];
           if (isRequired || isProhibited) {
             var docs = new Set();
             for (p = from; p < to; p++) docs.add(e.ref[p]);
@@ -251,16 +264,10 @@ PostingIndex.prototype.query = function (fn) {
           var key = term + "/" + field;
           if (cached.has(key)) continue;
           for (p = from; p < to; p++) {
-            var ref = e.ref[p] * nf + f, at = eT.length;
-            eT.push(t); eW.push(weight(dec, e, f, t, p)); eTerm.push(term); eNext.push(-1);
-            if (stamp[ref] !== gen) {
-              stamp[ref] = gen; slot[ref] = refs.length;
-              refs.push(ref); first.push(at); last.push(at);
-            } else {
-              var s = slot[ref];
-              eNext[last[s]] = at; last[s] = at;
-            }
+            ref = e.ref[p] * nf + f;
+            if (stamp[ref] !== gen) { stamp[ref] = gen; dot[ref] = 0; met[nmet++] = ref; }
           }
+          lists.push({ t: t, f: f, e: e, from: from, to: to, term: term, mask: 0 });
           cached.add(key);
         }
       }
@@ -279,48 +286,77 @@ PostingIndex.prototype.query = function (fn) {
     if (fields[f] in required) allRequired = intersect(allRequired, required[fields[f]]);
     if (fields[f] in prohibited) allProhibited = union(allProhibited, prohibited[fields[f]]);
   }
-  var negated = query.isNegated();
-  if (negated) {
+  if (query.isNegated()) {
     // lunr: every (paper, field), each with an empty match
-    refs = []; first = [];
-    for (i = 0; i < dec.count * nf; i++) { refs.push(i); first.push(-1); }
+    lists = [];
+    for (nmet = 0; nmet < dec.count * nf; nmet++) { met[nmet] = nmet; dot[nmet] = 0; }
   }
-  // Each field's query vector as lunr keeps it: entries by term number; its magnitude.
-  var sortedQuery = queryVectors.map(function (qv) {
+  // Each field's query vector's magnitude, its entries summed in term order (lunr.Vector).
+  var magnitude = queryVectors.map(function (qv) {
     var keys = Array.from(qv.keys()).sort(function (a, b) { return a - b; }), sum = 0;
     for (var n = 0; n < keys.length; n++) { var val = qv.get(keys[n]); sum += val * val; }
-    return { map: qv, magnitude: Math.sqrt(sum) };
+    return Math.sqrt(sum);
   });
-  var results = [], docStamp = this.docStamp, docHit = this.docHit;
-  for (i = 0; i < refs.length; i++) {
-    var doc = (refs[i] / nf) | 0, q = sortedQuery[refs[i] - doc * nf];
-    if (allRequired !== null && !allRequired.has(doc)) continue;
-    if (allProhibited !== null && allProhibited.has(doc)) continue;
-    // lunr.Vector's dot product: the entries both vectors have, in term order.
-    var dot = 0, at = first[i];
-    if (at >= 0 && eNext[at] < 0) {
-      dot = q.map.get(eT[at]) * eW[at];
-    } else if (at >= 0) {
-      var chain = [];
-      for (; at >= 0; at = eNext[at]) chain.push(at);
-      chain.sort(function (a, b) { return eT[a] - eT[b]; });
-      for (j = 0; j < chain.length; j++) dot += q.map.get(eT[chain[j]]) * eW[chain[j]];
+  // lunr.Vector's dot product adds the terms both vectors have in term order: so the
+  // postings are read term by term, each (paper, field)'s sum growing in that order.
+  lists.sort(function (a, b) { return a.t - b.t; });
+  var maskStamp = this.maskStamp, docMask = this.docMask;
+  for (j = 0; j < lists.length; j++) {
+    var l = lists[j], le = l.e, lf = l.f, lt = l.t, q = queryVectors[lf].get(lt);
+    for (p = l.from; p < l.to; p++) {
+      ref = le.ref[p] * nf + lf;
+      dot[ref] += q * weight(dec, le, lf, lt, p);
     }
-    var score = dot / q.magnitude || 0, hit;
-    if (docStamp[doc] === gen) {
-      hit = results[docHit[doc]];
-      hit.score += score;
-      for (at = first[i]; at >= 0; at = eNext[at]) {
-        if (hit.terms.indexOf(eTerm[at]) < 0) hit.terms.push(eTerm[at]);
-      }
-    } else {
-      hit = { ref: doc, score: score, terms: [] };
-      for (at = first[i]; at >= 0; at = eNext[at]) hit.terms.push(eTerm[at]);
-      docStamp[doc] = gen; docHit[doc] = results.length;
-      results.push(hit);
+    l.mask = tag ? tag(l.term) : 0;
+    if (!l.mask) continue;
+    for (p = l.from; p < l.to; p++) {
+      var d = le.ref[p];
+      if (maskStamp[d] !== gen) { maskStamp[d] = gen; docMask[d] = 0; }
+      docMask[d] |= l.mask;
     }
   }
-  return results.sort(function (a, b) { return b.score - a.score; });
+  // Papers in the order lunr meets their fields; a paper's score is the sum of its
+  // fields' in that order.
+  var docStamp = this.docStamp, docHit = this.docHit, hitDoc = this.hitDoc, hitScore = this.hitScore;
+  var nh = 0;
+  for (i = 0; i < nmet; i++) {
+    ref = met[i];
+    var doc = (ref / nf) | 0;
+    if (allRequired !== null && !allRequired.has(doc)) continue;
+    if (allProhibited !== null && allProhibited.has(doc)) continue;
+    var score = dot[ref] / magnitude[ref - doc * nf] || 0;
+    if (docStamp[doc] === gen) {
+      hitScore[docHit[doc]] += score;
+    } else {
+      docStamp[doc] = gen; docHit[doc] = nh; hitDoc[nh] = doc; hitScore[nh] = score; nh++;
+    }
+  }
+  var masks = new Int32Array(nh);
+  if (tag) {
+    for (i = 0; i < nh; i++) masks[i] = maskStamp[hitDoc[i]] === gen ? docMask[hitDoc[i]] : 0;
+  }
+  return new Matches(lists, hitDoc.slice(0, nh), hitScore.slice(0, nh), masks);
+};
+
+/* A query's hits (PostingIndex.collect): paper numbers, scores and word masks, in
+ * parallel typed arrays; the terms a paper matched are found when asked (terms). */
+function Matches(lists, docs, scores, masks) {
+  this.lists = lists; this.docs = docs; this.scores = scores; this.masks = masks;
+}
+
+/* The index terms paper `doc` matched: the query's postings that hold it (each
+ * posting's papers are in ascending order). */
+Matches.prototype.terms = function (doc) {
+  var out = [];
+  for (var j = 0; j < this.lists.length; j++) {
+    var l = this.lists[j], ref = l.e.ref, lo = l.from, hi = l.to;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (ref[mid] < doc) lo = mid + 1; else hi = mid;
+    }
+    if (lo < l.to && ref[lo] === doc && out.indexOf(l.term) < 0) out.push(l.term);
+  }
+  return out;
 };
 
 if (typeof module !== "undefined" && module.exports) {

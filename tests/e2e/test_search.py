@@ -173,6 +173,34 @@ def test_index_is_loaded_once_across_instant_navigation(page, mini_url):
     assert not [u for u in requests if "search_index.json" in u]
 
 
+def test_keys_typed_while_a_query_runs_are_asked_as_one(page, mini_url):
+    """The worker answers queries in order: the box asks one at a time, and the keys
+    typed before its answer come are asked once, as the box's text then."""
+    page.add_init_script("""
+      window.pcAsked = [];
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (msg) {
+        if (msg && msg.type === "query") window.pcAsked.push(msg.query);
+        return post.apply(this, arguments);
+      };
+      addEventListener("pc-search:results", (e) => { window.pcShown = e.detail.query; }, true);
+    """)
+    page.goto(mini_url)
+    search_box(page).click()
+    page.wait_for_function("window.pcSearch.readyMs !== null")
+    # Six keys within one task: none of their answers can come in between.
+    page.evaluate("""() => {
+      const input = document.querySelector(".pc-search input");
+      for (const text of ["d", "di", "dis", "dist", "disti", "distil"]) {
+        input.value = text;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    }""")
+    page.wait_for_function("window.pcShown === 'distil'")
+    assert page.evaluate("window.pcAsked") == ["d", "distil"]
+    assert hits(page)[0].startswith("Tiny Student")
+
+
 def test_search_ui_passes_axe(page, mini_url):
     """The open search box with results, and the results page: no axe violations in them."""
     from axe_playwright_python.sync_playwright import Axe

@@ -73,7 +73,7 @@
     var toggle = document.getElementById("__search");
     var input = box.querySelector("input"), list = box.querySelector("[role=listbox]");
     var meta = box.querySelector(".md-search-result__meta"), form = box.querySelector("form");
-    var active = -1, latest = 0, results = [];
+    var active = -1, latest = 0, results = [], asking = false, again = false;
 
     function open(state) {
       if (toggle) toggle.checked = state;
@@ -135,18 +135,32 @@
     function update() {
       var id = ++latest, text = input.value;
       if (!text.trim()) { render({ items: [], total: 0 }); return; }
+      // One query at a time: the worker answers in order, so asking at every key would
+      // queue each stale query before the last one. Keys typed meanwhile are asked
+      // as one, the box's text when the answer comes.
+      if (asking) { again = true; return; }
+      asking = true;
+      function answered() {
+        asking = false;
+        if (!again) return false;
+        again = false;
+        update();
+        return true;
+      }
       // A tiered index fetches the postings of the query's words first: the results
       // shown are still the last query's (marked busy) until these replace them at once.
       function searching() {
-        if (id !== latest) return;
+        if (id !== latest && !again) return;  // a later key waits for this answer too
         meta.textContent = "Searching…";
         list.setAttribute("aria-busy", "true");
         box.dispatchEvent(new CustomEvent("pc-search:searching", { detail: { query: text } }));
       }
       query(text, { limit: LIMIT, suggest: SUGGEST }, searching).then(function (res) {
-        if (id === latest) render(res);
+        if (!answered() && id === latest) render(res);
       }, function () {
-        if (id === latest) { meta.textContent = "Search is unavailable."; list.removeAttribute("aria-busy"); }
+        if (answered() || id !== latest) return;
+        meta.textContent = "Search is unavailable.";
+        list.removeAttribute("aria-busy");
       });
     }
     function go(href) { open(false); input.blur(); location.assign(href); }

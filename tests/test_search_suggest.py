@@ -6,6 +6,8 @@ browser tests (tests/e2e/test_search.py) cover the rows in the dropdown.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from generator.build import build
@@ -85,3 +87,21 @@ def test_a_suggested_filter_finds_the_papers(mini):
     assert sorted(found[0]) == hopper and len(hopper) == 2
     assert sorted(found[1]) == sorted(p.id for p in catalogue.papers_in("mixture-of-experts"))
     assert found[2] == ["reader-retriever"]
+
+
+def test_the_word_index_finds_what_reading_every_entity_finds(large_docs):
+    """Engine.suggest reads only the entities with a word the query's last word begins
+    (entitiesStarting). On the synthetic catalogue (hundreds of authors sharing first
+    and last names), every prefix of every topic, keyword, author and venue, in other
+    spellings and after other words, gives what reading them all gives."""
+    search = large_docs / "assets" / "search"
+    manifest = json.loads((search / "manifest.json").read_text(encoding="utf-8"))
+    data = json.loads((search / manifest["docs"]).read_text(encoding="utf-8"))["suggest"]
+    names = [row[0] for group in ("authors", "venues") for row in data[group]]
+    names += [k for row in data["topics"] for k in row[1]] + ["optimisation", "behaviour"]
+    queries = {name[:n].lower() for name in names for n in range(3, len(name) + 1)}
+    queries |= {f"large {q}" for q in sorted(queries)[::40]} | {"year:2024 mix", "modelling"}
+    queries = sorted(queries)
+    pairs = run_node(large_docs, {"suggest_scan": queries})["suggest_scan"]
+    assert sum(1 for found, _ in pairs if len(found) > 1) > 100
+    assert [q for q, (found, every) in zip(queries, pairs, strict=True) if found != every] == []

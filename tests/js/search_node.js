@@ -87,4 +87,6 @@ out.scored = (request.scored || []).map((q) => lazily(() => fast.ranked(q, 0, re
   .map((h) => [shown[h.n][0], h.score]));
 // Topic, author and venue suggestions for queries.
 out.suggest = (request.suggest || []).map((q) => fast.suggest(q));
+// The same from every entity, not only those a word index names: must be equal.
+out.suggest_scan = (request.suggest_scan || []).map((q) => [fast.suggest(q, 50), fast.suggest(q, 50, true)]);
 process.stdout.write(JSON.stringify(out));

@@ -10,6 +10,7 @@ if (typeof module !== "undefined" && module.exports) {
   var searchRank = require("./pc-search-rank.js");
   var Hits = searchRank.Hits, Found = searchRank.Found, popcount = searchRank.popcount;
   var NO_HITS = searchRank.NO_HITS;
+  var addSuggestions = require("./pc-search-suggest.js").addSuggestions;
 }
 
 var FIELD_FILTERS = { topic: 1, topics: 1, year: 1, title: 1, author: 1, authors: 1, venue: 1, abstract: 1 };
@@ -242,78 +243,7 @@ Engine.prototype.marks = function (text, terms) {
   return out;
 };
 
-/* Topics, authors and venues the search box offers (generator/search.py: suggestions):
- * each with the words of its name (and, for topics, of its keywords). */
-Engine.prototype.entities = function () {
-  if (this._entities) return this._entities;
-  var self = this, out = [], extra = this.docs.suggest || { topics: [], authors: [], venues: [] };
-  function words(text) { return text.toLowerCase().split(self.split).filter(Boolean); }
-  this.docs.topics.forEach(function (t, k) {
-    var more = extra.topics[k] || [0, []];
-    out.push({ kind: "topic", label: t[1], key: t[0], count: more[0], filter: "topic:" + t[0],
-      names: [words(t[1]), words(t[0])], keywords: more[1].map(words) });
-  });
-  [["author", extra.authors], ["venue", extra.venues]].forEach(function (group) {
-    group[1].forEach(function (row) {
-      var value = row[0].replace(/"/g, "");
-      out.push({ kind: group[0], label: row[0], key: row[1], count: row[2],
-        filter: group[0] + ":" + (/\s/.test(value) ? '"' + value + '"' : value),
-        names: [words(row[0])], keywords: [] });
-    });
-  });
-  return (this._entities = out);
-};
-
-/* Where the query's words run inside `words` (all but the last whole, the last as a
- * prefix, spellings normalised), or -1. */
-Engine.prototype.runsIn = function (query, words) {
-  var n = query.length, self = this;
-  for (var i = 0; i + n <= words.length; i++) {
-    var ok = true;
-    for (var j = 0; j < n && ok; j++) {
-      var q = query[j], w = words[i + j];
-      ok = j < n - 1 ? (q === w || self.spell(q) === self.spell(w)) :
-        (w.lastIndexOf(q, 0) === 0 || self.spell(w).lastIndexOf(self.spell(q), 0) === 0);
-    }
-    if (ok) return i;
-  }
-  return -1;
-};
-
-var KINDS = { topic: 0, author: 1, venue: 2 }, SUGGEST = 5, MIN_SUGGEST = 3;
-
-/* Topics, authors and venues whose name or keywords the query's free words spell out
- * (prefix-aware: "mixt", "mixture of"), best first; each with the query that filters
- * by it instead (the free words replaced by e.g. topic:<id>). */
-Engine.prototype.suggest = function (query, limit) {
-  var kept = [], re = /([A-Za-z]+):("[^"]*"?|\S+)|"([^"]*)"?|(\S+)/g, m, free = [];
-  while ((m = re.exec(query))) {
-    if (m[4] !== undefined || (m[1] && !FIELD_FILTERS[m[1].toLowerCase()])) free.push(m[0]);
-    else kept.push(m[0]);
-  }
-  var words = free.join(" ").toLowerCase().split(this.split).filter(Boolean);
-  if (!words.length || words.join(" ").length < MIN_SUGGEST) return [];
-  var taken = kept.join(" ").toLowerCase(), self = this, found = [];
-  this.entities().forEach(function (e) {
-    if (taken.indexOf(e.filter.toLowerCase()) >= 0) return;
-    var best = null;
-    e.names.concat(e.keywords).forEach(function (text, n) {
-      var at = self.runsIn(words, text);
-      if (at < 0) return;
-      var rank = (n < e.names.length ? 0 : 2) + (at === 0 ? 0 : 1);
-      if (best === null || rank < best) best = rank;
-    });
-    if (best !== null) found.push({ e: e, rank: best });
-  });
-  found.sort(function (a, b) {
-    return (a.rank - b.rank) || (KINDS[a.e.kind] - KINDS[b.e.kind]) || (b.e.count - a.e.count) ||
-      (a.e.label < b.e.label ? -1 : a.e.label > b.e.label ? 1 : 0);
-  });
-  return found.slice(0, limit || SUGGEST).map(function (f) {
-    return { kind: f.e.kind, label: f.e.label, key: f.e.key, count: f.e.count,
-      filter: f.e.filter, query: kept.concat([f.e.filter]).join(" ") + " " };
-  });
-};
+addSuggestions(Engine, FIELD_FILTERS);
 
 /* search(query), kept for the last query: the worker asks for the hits of a page
  * first, fetches their display rows, then builds the page. */

@@ -42,6 +42,7 @@ if (typeof module !== "undefined" && module.exports) {
         importScripts(new URL(manifest.lunr, base).href,
           new URL("pc-search-index.js", self.location.href).href,
           new URL("pc-search-rank.js", self.location.href).href,
+          new URL("pc-search-suggest.js", self.location.href).href,
           new URL("pc-search-engine.js", self.location.href).href);
         var timing = { lunr: performance.now() - started };
         return parts.then(function (parts) {

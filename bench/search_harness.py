@@ -13,7 +13,11 @@ header box, and the harness watches only what a reader sees.
   the key's ``keydown`` to the next frame after the results list changed, with no
   query left pending (a key is pressed once the last one's results are shown).
 
-    python -m bench.search_harness --site SITE_DIR [--delay MS]
+    python -m bench.search_harness --site SITE_DIR [--delay MS] [--latency MS]
+
+``--latency`` adds that many milliseconds to every request (Chromium's own network
+emulation), as a phone network's round trip would: 127.0.0.1 answers in about 5 ms,
+so without it a key that fetches a shard costs almost nothing for the fetch.
 
 ``SITE_DIR`` is a built site: ``make build``'s ``site/`` or ``python -m
 bench.search_only --size 100000 --keep DIR``'s ``DIR/site``.
@@ -82,7 +86,7 @@ def _type(page, text: str, delay_ms: float) -> list[float]:
     return times
 
 
-def measure(site: Path, delay_ms: float = 150) -> dict[str, object]:
+def measure(site: Path, delay_ms: float = 150, latency_ms: float = 0) -> dict[str, object]:
     """The figures above for ``site``, served gzip-compressed on 127.0.0.1."""
     sys.path.insert(0, str(ROOT))
     from playwright.sync_api import sync_playwright
@@ -98,6 +102,13 @@ def measure(site: Path, delay_ms: float = 150) -> dict[str, object]:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
+            if latency_ms:
+                cdp = context.new_cdp_session(page)
+                cdp.send("Network.enable")
+                cdp.send("Network.emulateNetworkConditions", {
+                    "offline": False, "latency": latency_ms,
+                    "downloadThroughput": -1, "uploadThroughput": -1,
+                })  # fmt: skip
             finished: list = []
             page.on("requestfinished", lambda request: finished.append(request))
             page.add_init_script("delete window.requestIdleCallback")
@@ -122,6 +133,7 @@ def measure(site: Path, delay_ms: float = 150) -> dict[str, object]:
         server.shutdown()
     ordered = sorted(keys)
     return {
+        "latency_ms": latency_ms,
         "first_results_ms": round(first_ms, 1),
         "bytes_before_first_results": first_bytes,
         "keystrokes": len(keys),
@@ -135,8 +147,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.search_harness")
     parser.add_argument("--site", type=Path, required=True, help="a built site folder")
     parser.add_argument("--delay", type=float, default=150, help="ms between key presses")
+    parser.add_argument("--latency", type=float, default=0, help="ms added to every request")
     args = parser.parse_args(argv)
-    print(json.dumps(measure(args.site, args.delay), indent=1))
+    print(json.dumps(measure(args.site, args.delay, args.latency), indent=1))
 
 
 if __name__ == "__main__":

@@ -190,6 +190,7 @@ def bench_size(
     repeat: int = 1,
     lighthouse: bool = True,
     serve_rounds: int = 5,
+    keep: Path | None = None,
 ) -> dict[str, dict]:
     work = base / f"n{n}"
     work.mkdir()
@@ -229,6 +230,12 @@ def bench_size(
     if browser and lighthouse and n >= 10_000:
         print(f"[{n}] Lighthouse on a phone: {', '.join(phone.LARGE_PAGES)}", file=sys.stderr)
         result["phone"] = phone.measure_site(site, phone.LARGE_PAGES)
+    if keep:  # moved, not copied: at 100,000 papers the two sites are 4 GB
+        for folder in ("site", "site-stock"):
+            if (work / folder).is_dir():
+                keep.mkdir(parents=True, exist_ok=True)
+                shutil.rmtree(keep / f"n{n}-{folder}", ignore_errors=True)
+                shutil.move(work / folder, keep / f"n{n}-{folder}")
     return result
 
 
@@ -256,6 +263,11 @@ def main(argv: list[str] | None = None) -> None:
         "--no-lighthouse", action="store_true",
         help="skip Lighthouse's phone scores (seed pages; 10,000 papers and more)",
     )  # fmt: skip
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR",
+        help="keep the built sites as DIR/n<size>-site and DIR/n<size>-site-stock "
+        "(e.g. for python -m bench.search_harness)",
+    )  # fmt: skip
     parser.add_argument("--record", type=Path, help="write the figures into this Markdown page")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "results.json")
     args = parser.parse_args(argv)
@@ -278,6 +290,7 @@ def main(argv: list[str] | None = None) -> None:
                 max(1, args.repeat),
                 lighthouse,
                 args.serve_rounds,
+                args.keep,
             )
             print(report({n: results[n]}), file=sys.stderr)
     machine = (

@@ -46,20 +46,29 @@ def _wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> st
     pytest.fail(f"{url} not served within {timeout} s:\n{log.read_text()}")
 
 
-@pytest.fixture
-def served(tmp_path, browser):
-    """`make serve` running in a project copy; yields (base url, project, process, log)."""
+def _start(tmp_path: Path, ignore_sigint: bool = False):
+    """`make serve` in a new project copy, in a process group of its own (as a shell
+    starts a job); returns (base url, project, process, log). ``ignore_sigint``: as a
+    non-interactive shell starts `make serve &`."""
     project = make_copy(tmp_path / "project")
     port = free_port()
     log = tmp_path / "serve.log"
     env = {**os.environ, "PAPERCAT_SERVE_ADDR": f"127.0.0.1:{port}"}
+    ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None
     with log.open("wb") as out:
         proc = subprocess.Popen(
             ["make", "serve"], cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            start_new_session=True, preexec_fn=ignore,
         )  # fmt: skip
+    return f"http://127.0.0.1:{port}/", project, proc, log
+
+
+@pytest.fixture
+def served(tmp_path, browser):
+    """`make serve` running in a project copy; yields (base url, project, process, log)."""
+    base, project, proc, log = _start(tmp_path)
     try:
-        yield f"http://127.0.0.1:{port}/", project, proc, log
+        yield base, project, proc, log
     finally:
         stop_group(proc)
 
@@ -132,15 +141,7 @@ def test_make_serve_stops_on_sigterm_to_its_group(tmp_path):
     """`make serve &` in a script (SIGINT ignored, as a shell does for a background job)
     stopped by `kill -TERM -<pgid>` during its first build: make forwards SIGTERM to the
     server, which so gets it twice; the second must not cut its shutdown short."""
-    project = make_copy(tmp_path / "project")
-    port = free_port()
-    log = tmp_path / "serve.log"
-    env = {**os.environ, "PAPERCAT_SERVE_ADDR": f"127.0.0.1:{port}"}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            ["make", "serve"], cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-        )  # fmt: skip
+    base, _project, proc, log = _start(tmp_path, ignore_sigint=True)
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while "Serving on" not in log.read_text() and time.monotonic() < deadline:
@@ -158,6 +159,6 @@ def test_make_serve_stops_on_sigterm_to_its_group(tmp_path):
                     os.kill(pid, signal.SIGTERM)
         assert stop_group(proc, signal.SIGTERM), f"processes left behind:\n{log.read_text()}"
         assert "Aborted!" not in log.read_text() and "Traceback" not in log.read_text()
-        assert http_get(f"http://127.0.0.1:{port}/", timeout=5) == (0, "")
+        assert http_get(base, timeout=5) == (0, "")
     finally:
         stop_group(proc, signal.SIGKILL)

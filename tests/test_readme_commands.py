@@ -180,7 +180,7 @@ def test_make_format_changes_nothing(project):
 def test_make_bench_quick(project, tmp_path):
     assert "SIZES=200,2000" in README and "BENCH_ARGS=--no-browser" in README
     keep = tmp_path / "kept"
-    done = run(project, f"make bench {QUICK_BENCH[:-1]} --keep {keep}\"")
+    done = run(project, f'make bench {QUICK_BENCH[:-1]} --keep {keep}"')
     assert "### 50 papers" in done.stdout and "papercat / stock" in done.stdout
     # --keep: both built sites, for the search harness
     assert (keep / "n50-site" / "assets" / "search" / "manifest.json").is_file()

@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +78,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def processes() -> Iterator[tuple[int, str, int, int]]:
+    """Every process as (pid, state, parent pid, process group), from /proc."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it ended meanwhile
+            continue
+        yield int(stat.parent.name), fields[0], int(fields[1]), int(fields[2])
+
+
 def group_alive(pgid: int) -> bool:
     """Whether any process of the process group ``pgid`` still runs."""
     try:
@@ -84,14 +95,7 @@ def group_alive(pgid: int) -> bool:
     except ProcessLookupError:
         return False
     # A zombie still counts for killpg; look for live members.
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            return True
-    return False
+    return any(group == pgid and state != "Z" for _, state, _, group in processes())
 
 
 def stop_group(proc: subprocess.Popen, sig: int = signal.SIGINT, timeout: float = 30) -> bool:

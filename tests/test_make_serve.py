@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bench.serveloop import http_get
-from tests.project_copy import free_port, group_alive, make_copy, stop_group
+from tests.project_copy import free_port, group_alive, make_copy, processes, stop_group
 
 pytestmark = pytest.mark.e2e
 START_TIMEOUT = 300  # a first build of the seed catalogue on a slow CI machine
@@ -127,16 +127,6 @@ def test_make_serve_serves_rebuilds_and_stops_cleanly(served, page):
     assert http_get(base, timeout=5) == (0, "")
 
 
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid``."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError):
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(stat.parent.name))
-    return found
-
-
 def test_make_serve_stops_on_sigterm_to_its_group(tmp_path):
     """`make serve &` in a script (SIGINT ignored, as a shell does for a background job)
     stopped by `kill -TERM -<pgid>` during its first build: make forwards SIGTERM to the
@@ -148,7 +138,7 @@ def test_make_serve_stops_on_sigterm_to_its_group(tmp_path):
             assert proc.poll() is None, log.read_text()
             time.sleep(0.2)
         assert "Settled" not in log.read_text()  # still in its first build
-        server = _children(proc.pid)
+        server = [pid for pid, _, parent, _ in processes() if parent == proc.pid]
         os.killpg(proc.pid, signal.SIGTERM)
         # make's own forward of SIGTERM, sent again a few times so that one surely
         # lands in the server's clean-up rather than before it.

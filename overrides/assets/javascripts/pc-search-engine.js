@@ -257,9 +257,11 @@ Engine.prototype.ranked = function (query, offset, limit) {
   return this.found(query).slice(offset, limit);
 };
 
-/* The paper numbers of a page of results. */
+/* The paper numbers of a page of results (not the terms they matched: page finds
+ * those for the hits it shows). */
 Engine.prototype.pageHits = function (query, offset, limit) {
-  return this.ranked(query, offset, limit).map(function (h) { return h.n; });
+  var found = this.found(query);
+  return found.positions(offset, limit).map(function (h) { return found.hits.docs[h]; });
 };
 
 /* A page of results with display data, topic and year facets over all hits, and on the

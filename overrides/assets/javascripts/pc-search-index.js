@@ -197,8 +197,9 @@ function PostingIndex(lunr, compact) {
   this.generation = 0;
 }
 
-/* Thrown by PostingIndex.query when the query needs term shards not yet loaded. */
-function Missing(shards) { this.message = "term shards needed: " + shards; this.shards = shards; }
+/* Thrown by PostingIndex.collect (and so query) when the query needs term shards not
+ * yet loaded. */
+function Missing(shards) { this.shards = shards; this.message = "term shards needed: " + shards; }
 
 /* Term shard k (its JSON: {postings}) into a tiered index. */
 PostingIndex.prototype.addShard = function (k, data) {

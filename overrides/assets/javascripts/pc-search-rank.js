@@ -10,12 +10,14 @@
 function Hits(docs, scores, covers, terms) {
   this.docs = docs; this.scores = scores; this.covers = covers; this.terms = terms;
 }
-/* As objects {n, score, cover, terms}, in the order they came (for the tests). */
+/* Hit h as an object {n, score, cover, terms}. */
+Hits.prototype.hit = function (h) {
+  return { n: this.docs[h], score: this.scores[h], cover: this.covers[h], terms: this.terms(h) };
+};
+/* Every hit as an object, in the order they came (for the tests). */
 Hits.prototype.list = function () {
   var out = [];
-  for (var h = 0; h < this.docs.length; h++) {
-    out.push({ n: this.docs[h], score: this.scores[h], cover: this.covers[h], terms: this.terms(h) });
-  }
+  for (var h = 0; h < this.docs.length; h++) out.push(this.hit(h));
   return out;
 };
 
@@ -59,14 +61,15 @@ Found.prototype.top = function (k) {
       this.ranked = k;
     }
   }
-  return order.subarray ? order.subarray(0, k) : order.slice(0, k);
+  return order.subarray(0, k);
+};
+/* The positions in hits of the ranked hits offset..offset+limit. */
+Found.prototype.positions = function (offset, limit) {
+  return Array.prototype.slice.call(this.top(offset + limit), offset);
 };
 /* Hits offset..offset+limit as {n, score, cover, terms}. */
 Found.prototype.slice = function (offset, limit) {
-  var hits = this.hits;
-  return Array.prototype.slice.call(this.top(offset + limit), offset).map(function (h) {
-    return { n: hits.docs[h], score: hits.scores[h], cover: hits.covers[h], terms: hits.terms(h) };
-  });
+  return this.positions(offset, limit).map(this.hits.hit, this.hits);
 };
 
 var NO_HITS = new Hits(new Int32Array(0), new Float64Array(0), new Uint8Array(0), null);
